@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT
+ * map.h - ar_map, an open-addressing hash map from NUL-terminated strings to pointers.
+ * Utility layer. Keys are borrowed (they must outlive the map: use arena strings); the
+ * map owns only its slot array. Not thread-safe. */
+#ifndef AR_MAP_H
+#define AR_MAP_H
+
+#include "alignrisk/base.h"
+
+typedef struct ar_map_slot {
+  const char *key;
+  void *value;
+  uint64_t hash;
+} ar_map_slot;
+
+typedef struct ar_map {
+  ar_map_slot *slots;
+  size_t cap, len;
+} ar_map;
+
+/** 64-bit FNV-1a of `n` bytes; stable across runs and machines (used for fingerprints). */
+uint64_t ar_hash_bytes(const void *p, size_t n);
+uint64_t ar_hash_str(const char *s);
+
+void ar_map_init(ar_map *m);
+void ar_map_dispose(ar_map *m);
+/** The value stored under `key`, or NULL. O(1) expected. */
+void *ar_map_get(const ar_map *m, const char *key);
+/** Store `value` under `key`, replacing any previous value; returns the previous or NULL. */
+void *ar_map_put(ar_map *m, const char *key, void *value);
+/** Visit every entry in slot order (not sorted): i from 0 while ar_map_next returns true. */
+bool ar_map_next(const ar_map *m, size_t *i, const char **key, void **value);
+
+#endif

@@ -1,0 +1,1 @@
+"""Application services (business logic on top of the ORM models)."""

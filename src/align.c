@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: MIT
+ * align.c - stage "align" (phase 2): check every reference against the resolved model
+ * or enum it names, and describe each mismatch as a finding.
+ * Know before editing: a receiver's confidence comes from phase 1; an open class (a base
+ * outside the scan, or __getattr__) can only ever yield `possible`. */
+#include "alignrisk/align.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alignrisk/resolve.h"
+
+size_t ar_align_distance(const char *a, const char *b, size_t cap)
+{
+  size_t la = strlen(a), lb = strlen(b);
+  if ((la > lb ? la - lb : lb - la) >= cap) return cap;
+  size_t *row = ar_xmalloc((lb + 1) * sizeof(size_t));
+  for (size_t j = 0; j <= lb; j++) row[j] = j;
+  for (size_t i = 1; i <= la; i++) {
+    size_t diag = row[0], best = row[0] = i;
+    for (size_t j = 1; j <= lb; j++) {
+      size_t up = row[j];
+      size_t v = diag + (a[i - 1] != b[j - 1]);
+      if (up + 1 < v) v = up + 1;
+      if (row[j - 1] + 1 < v) v = row[j - 1] + 1;
+      row[j] = v;
+      diag = up;
+      if (v < best) best = v;
+    }
+    if (best >= cap) { free(row); return cap; }
+  }
+  size_t d = row[lb];
+  free(row);
+  return d < cap ? d : cap;
+}
+
+/* Is `part` one of the underscore-separated words of `name`? */
+static bool has_part(const char *name, const char *part)
+{
+  size_t pl = strlen(part);
+  if (!pl) return false;
+  for (const char *p = name; (p = strstr(p, part)); p++) {
+    bool start = p == name || p[-1] == '_';
+    bool end = p[pl] == '\0' || p[pl] == '_';
+    if (start && end && strcmp(name, part) != 0) return true;
+  }
+  return false;
+}
+
+const char *ar_align_suggest(const char *want, const char *const *names, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (has_part(names[i], want)) return names[i];
+  size_t len = strlen(want);
+  size_t cap = len / 3 + 1; /* at most a third of the name may differ */
+  const char *best = NULL;
+  size_t best_d = cap;
+  for (size_t i = 0; i < n; i++) {
+    if (strcmp(names[i], want) == 0) continue;
+    size_t d = ar_align_distance(want, names[i], best_d);
+    if (d < best_d) best = names[i], best_d = d;
+  }
+  return best;
+}
+
+const char *ar_align_fingerprint(ar_arena *arena, const char *rule, const char *cls,
+                                 const char *attr, const char *file, const char *func)
+{
+  const char *parts[] = {rule, cls, attr, file, func};
+  uint64_t h = 1469598103934665603ull;
+  for (size_t i = 0; i < 5; i++) {
+    const char *s = parts[i] ? parts[i] : "";
+    for (size_t j = 0; j <= strlen(s); j++) { /* includes the NUL: "ab","c" != "a","bc" */
+      h ^= (unsigned char)s[j];
+      h *= 1099511628211ull;
+    }
+  }
+  return ar_arena_printf(arena, "%016llx", (unsigned long long)h);
+}
+
+/* ---- the checks ------------------------------------------------------------------------------ */
+
+typedef AR_VEC(const char *) name_vec;
+
+/* Field names in declaration order, own first, then bases: for suggestions. */
+static void collect_names(const ar_class *c, name_vec *out, bool on_class, int depth)
+{
+  if (depth > 16) return;
+  for (size_t i = 0; i < c->nfields; i++) {
+    const ar_field *f = &c->fields[i];
+    if (f->name[0] == '_' || (on_class && f->kind == AR_FIELD_INIT_ONLY)) continue;
+    if (c->kind == AR_KIND_ENUM && f->kind != AR_FIELD_ATTR) continue; /* members only */
+    AR_VEC_PUSH(out, f->name);
+  }
+  for (size_t i = 0; i < c->nbases; i++)
+    if (c->rbases && c->rbases[i]) collect_names(c->rbases[i], out, on_class, depth + 1);
+}
+
+/* The class whose __init__ a constructor call runs: the first in the bases' order. */
+static const ar_class *init_owner(const ar_class *c, int depth)
+{
+  if (c->flags & AR_CLASS_INIT) return c;
+  if (depth > 16 || !c->rbases) return NULL;
+  for (size_t i = 0; i < c->nbases; i++) {
+    const ar_class *o = c->rbases[i] ? init_owner(c->rbases[i], depth + 1) : NULL;
+    if (o) return o;
+  }
+  return NULL;
+}
+
+static bool ctor_accepts(const ar_class *c, const char *kw)
+{
+  const ar_class *o = init_owner(c, 0);
+  if (!o) return ar_class_field(c, kw, true) != NULL; /* SQLAlchemy's default constructor */
+  if (o->flags & AR_CLASS_INIT_ANY) return true;
+  for (size_t i = 0; i < o->ninit_params; i++)
+    if (strcmp(o->init_params[i], kw) == 0) return true;
+  return (o->flags & AR_CLASS_INIT_FWD) && ar_class_field(c, kw, true) != NULL;
+}
+
+static bool suppressed(const ar_file *f, uint32_t line, const char *code)
+{
+  for (size_t i = 0; i < f->suppress.len; i++) {
+    const ar_suppress *s = &f->suppress.items[i];
+    if (s->line != line) continue;
+    if (!s->codes) return true;
+    for (const char *p = s->codes; (p = strstr(p, code)); p++) {
+      char after = p[strlen(code)];
+      if (after == '\0' || after == ',' || after == ' ' || after == ']') return true;
+    }
+  }
+  return false;
+}
+
+static char *init_key(ar_run *run, const ar_class *c, const char *attr)
+{
+  return ar_arena_printf(&run->arena, "%p:%s", (const void *)c, attr);
+}
+
+static void check_ref(ar_run *run, ar_file *f, const ar_ref *r, const ar_map *init_at_class)
+{
+  const ar_config *cfg = run->cfg;
+  ar_class *cls = ar_resolve_class(run, f, r->recv);
+  if (!cls) return;
+  int rule = -1;
+  bool on_class = true;
+  if (cls->kind == AR_KIND_MODEL) {
+    const ar_field *fld;
+    switch (r->kind) {
+    case AR_REF_READ:
+    case AR_REF_WRITE:
+      if (r->flags & AR_REF_GUARDED) return;
+      on_class = false;
+      fld = ar_class_field(cls, r->attr, false);
+      /* Set only in __init__ but also used on the class: a column that was never mapped,
+       * missing on every row SQLAlchemy loads. */
+      if (fld && fld->kind == AR_FIELD_INIT_ONLY && ar_map_get(init_at_class, init_key(run, cls, r->attr)))
+        fld = NULL;
+      if (!fld) rule = r->kind == AR_REF_READ ? AR_R102 : AR_R101;
+      break;
+    case AR_REF_CLASS_ATTR:
+      if (!ar_class_field(cls, r->attr, true)) rule = AR_R103;
+      break;
+    case AR_REF_CTOR_KWARG:
+      if (!ctor_accepts(cls, r->attr)) rule = AR_R104;
+      break;
+    case AR_REF_FILTER_BY:
+      if (!ar_class_field(cls, r->attr, true)) rule = AR_R105;
+      break;
+    default: return;
+    }
+  } else if (cls->kind == AR_KIND_ENUM && r->kind == AR_REF_CLASS_ATTR) {
+    if (!ar_class_field(cls, r->attr, true)) rule = AR_R201;
+  }
+  if (rule < 0 || !cfg->select[rule]) return;
+  ar_confidence conf = cls->open ? AR_CONF_POSSIBLE : r->conf;
+  if (conf < cfg->min_confidence) return;
+  if (suppressed(f, r->line, ar_rules[rule].code)) return;
+  ar_finding fd = {.rule = (ar_rule_id)rule, .severity = ar_rules[rule].severity, .conf = conf,
+                   .cls = cls, .model = cls, .file = f, .attr = r->attr, .func = r->func,
+                   .evidence = r->evidence, .line = r->line, .col = r->col, .line_hits = -1,
+                   .recurrence = 1};
+  if (rule == AR_R201 && r->ctx_recv) {
+    ar_class *m = ar_resolve_class(run, f, r->ctx_recv);
+    if (m && m->kind == AR_KIND_MODEL) fd.model = m;
+  }
+  name_vec names = {0};
+  collect_names(cls, &names, on_class, 0);
+  fd.suggestion = ar_align_suggest(r->attr, names.items, names.len);
+  AR_VEC_FREE(&names);
+  fd.pattern = ar_arena_printf(&run->arena, "%s:%s", ar_rules[rule].family, r->attr);
+  fd.fingerprint = ar_align_fingerprint(&run->arena, ar_rules[rule].code, cls->name, r->attr,
+                                        f->path, r->func);
+  AR_VEC_PUSH(&run->findings, fd);
+}
+
+static int cmp_finding(const void *a, const void *b)
+{
+  const ar_finding *x = a, *y = b;
+  int c = strcmp(x->file->path, y->file->path);
+  if (c) return c;
+  if (x->line != y->line) return x->line < y->line ? -1 : 1;
+  if (x->col != y->col) return x->col < y->col ? -1 : 1;
+  return (int)x->rule - (int)y->rule;
+}
+
+/* Copy each finding's source line (trimmed) from its file, read once per file. */
+static void attach_sources(ar_run *run, ar_diag *dg)
+{
+  size_t i = 0;
+  while (i < run->findings.len) {
+    const ar_file *f = run->findings.items[i].file;
+    size_t j = i;
+    while (j < run->findings.len && run->findings.items[j].file == f) j++;
+    FILE *fp = fopen(f->abspath, "rb");
+    if (!fp) {
+      ar_diag_warnf(dg, f->path, 0, 0, "vanished before its source lines could be shown");
+      i = j;
+      continue;
+    }
+    char *line = NULL;
+    size_t cap = 0, k = i;
+    uint32_t no = 0;
+    ssize_t n;
+    while (k < j && (n = getline(&line, &cap, fp)) >= 0) {
+      no++;
+      while (k < j && run->findings.items[k].line < no) k++;
+      if (k >= j || run->findings.items[k].line != no) continue;
+      char *s = line;
+      if (no == 1 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF) s += 3;
+      while (*s == ' ' || *s == '\t') s++;
+      size_t len = strlen(s);
+      while (len && (s[len - 1] == '\n' || s[len - 1] == '\r' || s[len - 1] == ' ')) len--;
+      if (len > 200) len = 200;
+      const char *text = ar_arena_strndup(&run->arena, s, len);
+      while (k < j && run->findings.items[k].line == no) run->findings.items[k++].source = text;
+    }
+    free(line);
+    fclose(fp);
+    i = j;
+  }
+}
+
+void ar_align_run(ar_run *run, ar_diag *dg)
+{
+  ar_map init_at_class;
+  ar_map_init(&init_at_class);
+  /* Pass 1: names set only in __init__ that some code also uses on the class. */
+  for (size_t i = 0; i < run->files.len; i++) {
+    ar_file *f = run->files.items[i];
+    for (size_t j = 0; j < f->refs.len; j++) {
+      const ar_ref *r = &f->refs.items[j];
+      if (r->kind != AR_REF_CLASS_ATTR) continue;
+      ar_class *c = ar_resolve_class(run, f, r->recv);
+      if (!c || c->kind != AR_KIND_MODEL) continue;
+      const ar_field *fld = ar_class_field(c, r->attr, false);
+      if (fld && fld->kind == AR_FIELD_INIT_ONLY) {
+        char *key = init_key(run, c, r->attr);
+        ar_map_put(&init_at_class, key, key);
+      }
+    }
+    run->nrefs += f->refs.len;
+  }
+  for (size_t i = 0; i < run->files.len; i++) {
+    ar_file *f = run->files.items[i];
+    for (size_t j = 0; j < f->refs.len; j++) check_ref(run, f, &f->refs.items[j], &init_at_class);
+  }
+  ar_map_dispose(&init_at_class);
+  if (run->findings.len > 1)
+    qsort(run->findings.items, run->findings.len, sizeof(ar_finding), cmp_finding);
+  /* One finding per rule and place (a.b.c chains and augmented writes can repeat one). */
+  size_t keep = 0;
+  for (size_t i = 0; i < run->findings.len; i++) {
+    if (keep && cmp_finding(&run->findings.items[keep - 1], &run->findings.items[i]) == 0) continue;
+    run->findings.items[keep++] = run->findings.items[i];
+  }
+  run->findings.len = keep;
+  attach_sources(run, dg);
+}

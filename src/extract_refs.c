@@ -1,0 +1,770 @@
+/* SPDX-License-Identifier: MIT
+ * extract_refs.c - stage "extract", function level: imports, receiver inference and
+ * the attribute references the align stage checks. A receiver is known only from evidence
+ * in this file (annotations, session.get, query/select chains, constructors, loops), recorded
+ * by name: phase 2 decides whether the name is a model. Know before editing: a variable's
+ * type is a stack of bindings; a new scope (function, comprehension, narrowed branch) pushes
+ * and pops, so lookups always see the innermost binding. */
+#include <string.h>
+
+#include "extract_int.h"
+
+/* ---- imports ------------------------------------------------------------------------------ */
+
+/* The absolute module for `from .x import …` seen from this file. */
+static const char *absolute_module(ar_extractor *ex, int level, const char *rel)
+{
+  const char *mod = ex->file->module;
+  size_t n = strlen(mod);
+  /* A module's package is the module minus its last part; a package's (__init__) is itself. */
+  int up = level - ((ex->file->flags & AR_FILE_INIT) ? 1 : 0);
+  for (int i = 0; i < up; i++) {
+    while (n > 0 && mod[n - 1] != '.') n--;
+    if (n > 0) n--; /* drop the dot */
+  }
+  if (n == 0) return rel ? rel : "";
+  if (!rel || !*rel) return ar_arena_strndup(ex->arena, mod, n);
+  return ar_arena_printf(ex->arena, "%.*s.%s", (int)n, mod, rel);
+}
+
+static void add_import(ar_extractor *ex, const char *local, const char *module, const char *name,
+                       uint32_t line)
+{
+  ar_import im = {.local = local, .module = module, .name = name, .line = line};
+  AR_VEC_PUSH(&ex->file->imports, im);
+  if (strcmp(local, "*") != 0) ar_map_put(&ex->known, local, (void *)local);
+}
+
+void ar__record_import(ar_extractor *ex, TSNode st)
+{
+  uint32_t line = ar__line(st);
+  if (ar__is(ex, st, SYM_import_statement)) {
+    size_t k, base = ar__kids(ex, st, true, &k);
+    for (size_t i = 0; i < k; i++) {
+      TSNode c = ex->stack.items[base + i];
+      if (ar__is(ex, c, SYM_aliased_import)) {
+        const char *mod = ar__dotted(ex, ar__field(ex, c, FLD_name));
+        const char *alias = ar__text(ex, ar__field(ex, c, FLD_alias));
+        if (mod) add_import(ex, alias, mod, NULL, line);
+      } else if (ar__is(ex, c, SYM_dotted_name)) {
+        /* `import a.b.c` binds `a`; attribute chains on it name the rest. */
+        const char *mod = ar__dotted(ex, c);
+        if (!mod) continue;
+        const char *dot = strchr(mod, '.');
+        const char *head = dot ? ar_arena_strndup(ex->arena, mod, (size_t)(dot - mod)) : mod;
+        add_import(ex, head, head, NULL, line);
+      }
+    }
+    ex->stack.len = base;
+    return;
+  }
+  /* from [.]*module import name [as alias], … | * */
+  TSNode modn = ar__field(ex, st, FLD_module_name);
+  const char *module = NULL;
+  if (ar__is(ex, modn, SYM_relative_import)) {
+    int level = 0;
+    const char *rel = NULL;
+    size_t k, base = ar__kids(ex, modn, true, &k);
+    for (size_t i = 0; i < k; i++) {
+      TSNode c = ex->stack.items[base + i];
+      if (ar__is(ex, c, SYM_import_prefix)) level = (int)(ts_node_end_byte(c) - ts_node_start_byte(c));
+      else if (ar__is(ex, c, SYM_dotted_name)) rel = ar__dotted(ex, c);
+    }
+    ex->stack.len = base;
+    module = absolute_module(ex, level, rel);
+  } else {
+    module = ar__dotted(ex, modn);
+  }
+  if (!module) return;
+  size_t k, base = ar__kids(ex, st, true, &k);
+  for (size_t i = 0; i < k; i++) {
+    TSNode c = ex->stack.items[base + i];
+    if (ts_node_eq(c, modn)) continue;
+    if (ar__is(ex, c, SYM_wildcard_import)) {
+      add_import(ex, "*", module, NULL, line);
+    } else if (ar__is(ex, c, SYM_aliased_import)) {
+      const char *name = ar__dotted(ex, ar__field(ex, c, FLD_name));
+      const char *alias = ar__text(ex, ar__field(ex, c, FLD_alias));
+      if (name) add_import(ex, alias, module, name, line);
+    } else if (ar__is(ex, c, SYM_dotted_name)) {
+      const char *name = ar__dotted(ex, c);
+      if (name) add_import(ex, name, module, name, line);
+    }
+  }
+  ex->stack.len = base;
+}
+
+/* ---- the environment ---------------------------------------------------------------------- */
+
+static const ar_tinfo *lookup(const ar_extractor *ex, const char *var)
+{
+  for (size_t i = ex->env.len; i-- > 0;)
+    if (strcmp(ex->env.items[i].var, var) == 0) return &ex->env.items[i].t;
+  return NULL;
+}
+
+static void bind(ar_extractor *ex, const char *var, ar_tinfo t)
+{
+  /* Rebinding in the same scope replaces; a NONE binding still shadows outer ones. */
+  ar_binding b = {.var = var, .t = t};
+  AR_VEC_PUSH(&ex->env, b);
+}
+
+/* Is `name` something that may name a class here (and not a local variable)? */
+static bool names_class(const ar_extractor *ex, const char *dotted)
+{
+  const char *dot = strchr(dotted, '.');
+  char head[256];
+  size_t n = dot ? (size_t)(dot - dotted) : strlen(dotted);
+  if (n >= sizeof head) return false;
+  memcpy(head, dotted, n);
+  head[n] = '\0';
+  if (lookup(ex, head)) return false; /* shadowed by a local */
+  return ar_map_get(&ex->known, head) != NULL;
+}
+
+/* ---- references --------------------------------------------------------------------------- */
+
+static void add_ref(ar_extractor *ex, ar_ref_kind kind, const char *recv, const char *attr,
+                    TSNode at, ar_confidence conf, const char *evidence)
+{
+  ar_ref r = {.kind = kind, .conf = conf, .recv = recv, .attr = attr, .func = ex->func,
+              .ctx_recv = ex->ctx, .evidence = evidence, .line = ar__line(at), .col = ar__col(at)};
+  if (ex->guard > 0 && kind == AR_REF_READ) r.flags |= AR_REF_GUARDED;
+  AR_VEC_PUSH(&ex->file->refs, r);
+}
+
+static void use_name(ar_extractor *ex, const char *name, TSNode at)
+{
+  /* One USE per name and file is enough: it only makes the (model, file) pair exist. */
+  if (ar_map_get(&ex->used, name)) return;
+  ar_map_put(&ex->used, name, (void *)name);
+  add_ref(ex, AR_REF_USE, name, "", at, AR_CONF_CERTAIN, NULL);
+}
+
+/* ---- inference ---------------------------------------------------------------------------- */
+
+static bool in_list(const char *s, const char *const *list)
+{
+  for (size_t i = 0; list[i]; i++)
+    if (strcmp(s, list[i]) == 0) return true;
+  return false;
+}
+
+static const char *const chain_methods[] = {
+    "where", "filter", "filter_by", "order_by", "limit", "offset", "options", "join",
+    "outerjoin", "group_by", "having", "distinct", "execution_options", "with_for_update",
+    "select_from", "params", "correlate", "enable_eagerloads", "populate_existing",
+    "with_only_columns", "autoflush", "yield_per", "union", NULL};
+static const char *const one_methods[] = {"first", "one", "one_or_none", "scalar_one",
+                                          "scalar_one_or_none", "first_or_404", "one_or_404",
+                                          "get_or_404", "get", "scalar", "get_one", NULL};
+static const char *const all_methods[] = {"all", "fetchall", NULL};
+
+static ar_tinfo none_t(void) { return (ar_tinfo){.kind = T_NONE}; }
+
+static ar_tinfo make_t(ar_tkind k, const char *name, ar_confidence conf, const char *ev)
+{
+  return (ar_tinfo){.kind = name ? k : T_NONE, .conf = conf, .name = name, .evidence = ev};
+}
+
+/* Class named by a call's first positional argument: select(M), query(M), get(M, id). */
+static const char *arg_class(ar_extractor *ex, TSNode args)
+{
+  TSNode a0 = ar__arg0(ex, args);
+  const char *d = ar__dotted(ex, a0);
+  return d && names_class(ex, d) ? d : NULL;
+}
+
+static ar_tinfo infer(ar_extractor *ex, TSNode e, int depth);
+
+static ar_tinfo infer_call(ar_extractor *ex, TSNode call, int depth)
+{
+  TSNode fn = ar__field(ex, call, FLD_function), args = ar__field(ex, call, FLD_arguments);
+  if (ar__is(ex, fn, SYM_identifier) || ar__is(ex, fn, SYM_attribute)) {
+    const char *d = ar__dotted(ex, fn);
+    if (d && strcmp(ar__last(d), "select") == 0) {
+      const char *m = arg_class(ex, args);
+      return make_t(T_STMT, m, AR_CONF_LIKELY, m ? ar_arena_printf(ex->arena, "select(%s)", m) : NULL);
+    }
+    const char *last = d ? ar__last(d) : "";
+    if (d && last[0] >= 'A' && last[0] <= 'Z' && names_class(ex, d))
+      /* M(...): a constructor, when phase 2 finds that M is a model */
+      return make_t(T_INSTANCE, d, AR_CONF_LIKELY, ar_arena_printf(ex->arena, "%s(…)", d));
+  }
+  if (!ar__is(ex, fn, SYM_attribute)) return none_t();
+  TSNode obj = ar__field(ex, fn, FLD_object);
+  const char *m = ar__text(ex, ar__field(ex, fn, FLD_attribute));
+  if (strcmp(m, "query") == 0 || strcmp(m, "select") == 0) {
+    const char *c = arg_class(ex, args);
+    return make_t(T_STMT, c, AR_CONF_LIKELY, c ? ar_arena_printf(ex->arena, "query(%s)", c) : NULL);
+  }
+  if ((strcmp(m, "get") == 0 || strcmp(m, "get_one") == 0 || strcmp(m, "merge") == 0 ||
+       strcmp(m, "get_or_404") == 0) && !ts_node_is_null(ar__arg0(ex, args))) {
+    const char *c = arg_class(ex, args);
+    if (c && ts_node_named_child_count(args) >= 2)
+      return make_t(T_INSTANCE, c, AR_CONF_LIKELY, ar_arena_printf(ex->arena, "session.%s(%s, …)", m, c));
+  }
+  if (strcmp(m, "execute") == 0 || strcmp(m, "scalars") == 0) {
+    TSNode a0 = ar__arg0(ex, args);
+    ar_tkind k = strcmp(m, "execute") == 0 ? T_ROWS : T_SCALARS;
+    if (!ts_node_is_null(a0)) {
+      ar_tinfo s = infer(ex, a0, depth + 1);
+      return s.kind == T_STMT ? make_t(k, s.name, s.conf, s.evidence) : none_t();
+    }
+    ar_tinfo s = infer(ex, obj, depth + 1); /* result.scalars() */
+    return (s.kind == T_ROWS || s.kind == T_SCALARS) ? make_t(T_SCALARS, s.name, s.conf, s.evidence)
+                                                      : none_t();
+  }
+  ar_tinfo s = infer(ex, obj, depth + 1);
+  if (s.kind == T_NONE || s.kind == T_INSTANCE || s.kind == T_LIST) return none_t();
+  if (in_list(m, chain_methods)) return s.kind == T_STMT ? s : none_t();
+  if (strcmp(m, "unique") == 0) return s;
+  if (in_list(m, one_methods)) {
+    /* result.first() of session.execute(select(M)) is a Row; scalar_one() is an M. */
+    if (s.kind == T_ROWS && strncmp(m, "scalar", 6) != 0) return none_t();
+    return make_t(T_INSTANCE, s.name, AR_CONF_LIKELY, s.evidence);
+  }
+  if (in_list(m, all_methods)) {
+    if (s.kind == T_ROWS) return none_t();
+    return make_t(T_LIST, s.name, AR_CONF_LIKELY, s.evidence);
+  }
+  return none_t();
+}
+
+static ar_tinfo infer(ar_extractor *ex, TSNode e, int depth)
+{
+  if (ts_node_is_null(e) || depth > 32) return none_t();
+  if (ar__is(ex, e, SYM_identifier)) {
+    const char *v = ar__text(ex, e);
+    const ar_tinfo *t = lookup(ex, v);
+    return t ? *t : none_t();
+  }
+  if (ar__is(ex, e, SYM_await) || ar__is(ex, e, SYM_parenthesized_expression)) {
+    size_t k, base = ar__kids(ex, e, true, &k);
+    TSNode c = k ? ex->stack.items[base] : (TSNode){0};
+    ex->stack.len = base;
+    return infer(ex, c, depth + 1);
+  }
+  if (ar__is(ex, e, SYM_call)) return infer_call(ex, e, depth);
+  if (ar__is(ex, e, SYM_attribute)) {
+    TSNode obj = ar__field(ex, e, FLD_object);
+    const char *a = ar__text(ex, ar__field(ex, e, FLD_attribute));
+    if (strcmp(a, "query") == 0) { /* Flask-SQLAlchemy M.query */
+      const char *d = ar__dotted(ex, obj);
+      if (d && names_class(ex, d))
+        return make_t(T_STMT, d, AR_CONF_LIKELY, ar_arena_printf(ex->arena, "%s.query", d));
+    }
+    if (ar__text_eq(ex, obj, "self")) {
+      const char *key = ar_arena_printf(ex->arena, "self.%s", a);
+      const ar_tinfo *t = lookup(ex, key);
+      return t ? *t : none_t();
+    }
+    return none_t();
+  }
+  if (ar__is(ex, e, SYM_subscript)) {
+    ar_tinfo s = infer(ex, ar__field(ex, e, FLD_value), depth + 1);
+    if (s.kind == T_LIST) return make_t(T_INSTANCE, s.name, AR_CONF_LIKELY, s.evidence);
+    return none_t();
+  }
+  if (ar__is(ex, e, SYM_boolean_operator)) /* x or default */
+    return infer(ex, ar__field(ex, e, FLD_left), depth + 1);
+  if (ar__is(ex, e, SYM_conditional_expression)) {
+    size_t k, base = ar__kids(ex, e, true, &k);
+    TSNode a = k > 0 ? ex->stack.items[base] : (TSNode){0};
+    TSNode b = k > 2 ? ex->stack.items[base + 2] : (TSNode){0};
+    ex->stack.len = base;
+    ar_tinfo ta = infer(ex, a, depth + 1), tb = infer(ex, b, depth + 1);
+    if (ta.kind != T_NONE && (tb.kind == T_NONE || (tb.name && strcmp(ta.name, tb.name) == 0)))
+      return ta;
+    return ta.kind == T_NONE && ar__text_eq(ex, a, "None") ? tb : none_t();
+  }
+  return none_t();
+}
+
+/* ---- walking ------------------------------------------------------------------------------ */
+
+static void walk_block(ar_extractor *ex, TSNode block);
+static void walk_stmt(ar_extractor *ex, TSNode st);
+
+/* Bind the names of an assignment target to `t` (tuples unpack to unknowns). */
+static void bind_target(ar_extractor *ex, TSNode target, ar_tinfo t)
+{
+  if (ar__is(ex, target, SYM_identifier)) {
+    bind(ex, ar__text(ex, target), t);
+  } else if (ar__is(ex, target, SYM_pattern_list) || ar__is(ex, target, SYM_tuple_pattern) ||
+             ar__is(ex, target, SYM_list_pattern) || ar__is(ex, target, SYM_tuple)) {
+    size_t k, base = ar__kids(ex, target, true, &k);
+    for (size_t i = 0; i < k; i++) bind_target(ex, ex->stack.items[base + i], none_t());
+    ex->stack.len = base;
+  } else if (ar__is(ex, target, SYM_attribute) &&
+             ar__text_eq(ex, ar__field(ex, target, FLD_object), "self")) {
+    bind(ex, ar_arena_printf(ex->arena, "self.%s", ar__text(ex, ar__field(ex, target, FLD_attribute))), t);
+  }
+}
+
+/* Element type when iterating `t`. */
+static ar_tinfo element_of(ar_tinfo t)
+{
+  if (t.kind == T_LIST || t.kind == T_SCALARS || t.kind == T_STMT)
+    return make_t(T_INSTANCE, t.name, t.conf < AR_CONF_LIKELY ? t.conf : AR_CONF_LIKELY, t.evidence);
+  return none_t();
+}
+
+/* obj.attr: a read (or write) on a typed instance, or a class attribute. */
+static void attribute_ref(ar_extractor *ex, TSNode at, bool write)
+{
+  TSNode obj = ar__field(ex, at, FLD_object), an = ar__field(ex, at, FLD_attribute);
+  if (ts_node_is_null(obj) || ts_node_is_null(an)) return;
+  const char *attr = ar__text(ex, an);
+  ar_tinfo t = infer(ex, obj, 0);
+  if (t.kind == T_INSTANCE) {
+    add_ref(ex, write ? AR_REF_WRITE : AR_REF_READ, t.name, attr, an, t.conf, t.evidence);
+    return;
+  }
+  if (t.kind != T_NONE) return;
+  const char *d = ar__dotted(ex, obj);
+  if (d && names_class(ex, d)) add_ref(ex, AR_REF_CLASS_ATTR, d, attr, an, AR_CONF_CERTAIN, NULL);
+}
+
+/* query(M).filter_by(k=…) / M.query.filter_by(k=…) / stmt.filter_by(k=…) */
+static void filter_by_refs(ar_extractor *ex, TSNode obj, TSNode args)
+{
+  ar_tinfo s = infer(ex, obj, 0);
+  if (s.kind != T_STMT) return;
+  size_t k, base = ar__kids(ex, args, true, &k);
+  for (size_t i = 0; i < k; i++) {
+    TSNode c = ex->stack.items[base + i];
+    if (!ar__is(ex, c, SYM_keyword_argument)) continue;
+    TSNode nm = ar__field(ex, c, FLD_name);
+    add_ref(ex, AR_REF_FILTER_BY, s.name, ar__text(ex, nm), nm, AR_CONF_CERTAIN, NULL);
+  }
+  ex->stack.len = base;
+}
+
+static void call_refs(ar_extractor *ex, TSNode call)
+{
+  TSNode fn = ar__field(ex, call, FLD_function), args = ar__field(ex, call, FLD_arguments);
+  if (ts_node_is_null(args) || !ar__is(ex, args, SYM_argument_list)) return;
+  if (ar__is(ex, fn, SYM_identifier) &&
+      (ar__text_eq(ex, fn, "hasattr") || ar__text_eq(ex, fn, "getattr"))) {
+    /* hasattr(x, "n") and getattr(x, "n", default) probe for a transient attribute. */
+    size_t k, base = ar__kids(ex, args, true, &k);
+    if (k >= 2 && (ar__text_eq(ex, fn, "hasattr") || k >= 3)) {
+      const char *s = ar__string(ex, ex->stack.items[base + 1]);
+      if (s) AR_VEC_PUSH(&ex->probed, s);
+    }
+    ex->stack.len = base;
+    return;
+  }
+  if (ar__is(ex, fn, SYM_attribute) && ar__text_eq(ex, ar__field(ex, fn, FLD_attribute), "filter_by")) {
+    filter_by_refs(ex, ar__field(ex, fn, FLD_object), args);
+    return;
+  }
+  const char *d = ar__dotted(ex, fn);
+  if (!d || !names_class(ex, d)) return;
+  size_t k, base = ar__kids(ex, args, true, &k);
+  for (size_t i = 0; i < k; i++) {
+    TSNode c = ex->stack.items[base + i];
+    if (!ar__is(ex, c, SYM_keyword_argument)) continue;
+    TSNode nm = ar__field(ex, c, FLD_name);
+    add_ref(ex, AR_REF_CTOR_KWARG, d, ar__text(ex, nm), nm, AR_CONF_CERTAIN, NULL);
+  }
+  ex->stack.len = base;
+}
+
+/* The model whose field `target` (obj.f or M.f) is, for enum members used with it. */
+static const char *context_of(ar_extractor *ex, TSNode target)
+{
+  if (!ar__is(ex, target, SYM_attribute)) return NULL;
+  TSNode obj = ar__field(ex, target, FLD_object);
+  ar_tinfo t = infer(ex, obj, 0);
+  if (t.kind == T_INSTANCE) return t.name;
+  const char *d = ar__dotted(ex, obj);
+  return d && names_class(ex, d) ? d : NULL;
+}
+
+static void walk_comprehension(ar_extractor *ex, TSNode e)
+{
+  size_t mark = ex->env.len;
+  size_t k, base = ar__kids(ex, e, true, &k);
+  /* Bind the for-clauses first: the body reads their variables. */
+  for (size_t i = 0; i < k; i++) {
+    TSNode c = ex->stack.items[base + i];
+    if (!ar__is(ex, c, SYM_for_in_clause)) continue;
+    TSNode right = ar__field(ex, c, FLD_right);
+    ar__walk_expr(ex, right);
+    bind_target(ex, ar__field(ex, c, FLD_left), element_of(infer(ex, right, 0)));
+  }
+  for (size_t i = 0; i < k; i++) {
+    TSNode c = ex->stack.items[base + i];
+    if (!ar__is(ex, c, SYM_for_in_clause)) ar__walk_expr(ex, c);
+  }
+  ex->stack.len = base;
+  ex->env.len = mark;
+}
+
+void ar__walk_expr(ar_extractor *ex, TSNode n)
+{
+  if (ts_node_is_null(n) || !ar__descend(ex)) return;
+  if (ar__is(ex, n, SYM_attribute)) {
+    attribute_ref(ex, n, false);
+    ar__walk_expr(ex, ar__field(ex, n, FLD_object));
+  } else if (ar__is(ex, n, SYM_identifier)) {
+    const char *v = ar__text(ex, n);
+    if (names_class(ex, v)) use_name(ex, v, n);
+  } else if (ar__is(ex, n, SYM_call)) {
+    call_refs(ex, n);
+    ar__walk_expr(ex, ar__field(ex, n, FLD_function));
+    ar__walk_expr(ex, ar__field(ex, n, FLD_arguments));
+  } else if (ar__is(ex, n, SYM_keyword_argument)) {
+    ar__walk_expr(ex, ar__field(ex, n, FLD_value));
+  } else if (ar__is(ex, n, SYM_list_comprehension) || ar__is(ex, n, SYM_set_comprehension) ||
+             ar__is(ex, n, SYM_dictionary_comprehension) || ar__is(ex, n, SYM_generator_expression)) {
+    walk_comprehension(ex, n);
+  } else if (ar__is(ex, n, SYM_comparison_operator)) {
+    /* control.status == ControlStatus.X: the enum member is used with control's field. */
+    size_t k, base = ar__kids(ex, n, true, &k);
+    const char *ctx = NULL;
+    for (size_t i = 0; i < k && !ctx; i++) ctx = context_of(ex, ex->stack.items[base + i]);
+    const char *saved = ex->ctx;
+    if (ctx) ex->ctx = ctx;
+    for (size_t i = 0; i < k; i++) ar__walk_expr(ex, ex->stack.items[base + i]);
+    ex->ctx = saved;
+    ex->stack.len = base;
+  } else if (ar__is(ex, n, SYM_named_expression)) {
+    TSNode v = ar__field(ex, n, FLD_value);
+    ar__walk_expr(ex, v);
+    bind_target(ex, ar__field(ex, n, FLD_name), infer(ex, v, 0));
+  } else if (ar__is(ex, n, SYM_lambda)) {
+    size_t mark = ex->env.len;
+    TSNode params = ar__field(ex, n, FLD_parameters);
+    if (!ts_node_is_null(params)) {
+      size_t k, base = ar__kids(ex, params, true, &k);
+      for (size_t i = 0; i < k; i++) bind_target(ex, ex->stack.items[base + i], none_t());
+      ex->stack.len = base;
+    }
+    ar__walk_expr(ex, ar__field(ex, n, FLD_body));
+    ex->env.len = mark;
+  } else if (ar__is(ex, n, SYM_string) || ar__is(ex, n, SYM_integer) || ar__is(ex, n, SYM_float) ||
+             ar__is(ex, n, SYM_comment)) {
+    /* leaves */
+  } else if (ar__is(ex, n, SYM_assignment) || ar__is(ex, n, SYM_augmented_assignment)) {
+    walk_stmt(ex, n);
+  } else {
+    size_t k, base = ar__kids(ex, n, true, &k);
+    for (size_t i = 0; i < k; i++) ar__walk_expr(ex, ex->stack.items[base + i]);
+    ex->stack.len = base;
+  }
+  ar__ascend(ex);
+}
+
+/* Left side of an assignment: writes on attributes, reads inside subscripts. */
+static void walk_target(ar_extractor *ex, TSNode target, bool augmented)
+{
+  if (ar__is(ex, target, SYM_attribute)) {
+    attribute_ref(ex, target, true);
+    if (augmented) attribute_ref(ex, target, false);
+    ar__walk_expr(ex, ar__field(ex, target, FLD_object));
+  } else if (ar__is(ex, target, SYM_pattern_list) || ar__is(ex, target, SYM_tuple_pattern) ||
+             ar__is(ex, target, SYM_list_pattern) || ar__is(ex, target, SYM_tuple) ||
+             ar__is(ex, target, SYM_list)) {
+    size_t k, base = ar__kids(ex, target, true, &k);
+    for (size_t i = 0; i < k; i++) walk_target(ex, ex->stack.items[base + i], augmented);
+    ex->stack.len = base;
+  } else if (!ar__is(ex, target, SYM_identifier)) {
+    ar__walk_expr(ex, target);
+  }
+}
+
+static void walk_assignment(ar_extractor *ex, TSNode asg)
+{
+  TSNode left = ar__field(ex, asg, FLD_left), right = ar__field(ex, asg, FLD_right);
+  TSNode type = ar__field(ex, asg, FLD_type);
+  bool augmented = ar__is(ex, asg, SYM_augmented_assignment);
+  const char *saved = ex->ctx;
+  const char *ctx = context_of(ex, left);
+  if (ctx) ex->ctx = ctx;
+  if (ar__is(ex, right, SYM_assignment)) walk_assignment(ex, right);
+  else ar__walk_expr(ex, right);
+  ex->ctx = saved;
+  walk_target(ex, left, augmented);
+  if (augmented) return;
+  ar_tinfo t;
+  if (!ts_node_is_null(type)) { /* x: M = …, x: list[M] = [] : the declared type holds */
+    bool is_list = false;
+    const char *c = ar__type_class(ex, type, &is_list);
+    t = make_t(is_list ? T_LIST : T_INSTANCE, c && names_class(ex, c) ? c : NULL, AR_CONF_CERTAIN,
+               c ? ar_arena_printf(ex->arena, "annotated %s", ar__text(ex, type)) : NULL);
+  } else {
+    TSNode value = right;
+    while (ar__is(ex, value, SYM_assignment)) value = ar__field(ex, value, FLD_right);
+    t = infer(ex, value, 0);
+    if (t.kind != T_NONE && t.evidence && strncmp(t.evidence, "assigned from ", 14) != 0 &&
+        strncmp(t.evidence, "annotated ", 10) != 0)
+      t.evidence = ar_arena_printf(ex->arena, "assigned from %s", t.evidence);
+    if (ar__is(ex, left, SYM_identifier)) {
+      /* A variable declared with a type keeps it when re-assigned. */
+      const ar_tinfo *prev = lookup(ex, ar__text(ex, left));
+      if (prev && prev->conf == AR_CONF_CERTAIN && prev->evidence &&
+          strncmp(prev->evidence, "annotated", 9) == 0)
+        return;
+    }
+  }
+  bind_target(ex, left, t);
+  TSNode inner = right;
+  while (ar__is(ex, inner, SYM_assignment)) { /* a = b = M(): both are M */
+    bind_target(ex, ar__field(ex, inner, FLD_left), t);
+    inner = ar__field(ex, inner, FLD_right);
+  }
+}
+
+/* `not x`, `x is None`, `x == None`: inside the branch x is None, not a model. */
+static const char *none_tested(ar_extractor *ex, TSNode cond)
+{
+  if (ar__is(ex, cond, SYM_not_operator)) {
+    TSNode a = ar__field(ex, cond, FLD_argument);
+    return ar__is(ex, a, SYM_identifier) ? ar__text(ex, a) : NULL;
+  }
+  if (ar__is(ex, cond, SYM_comparison_operator) && ts_node_child_count(cond) == 3) {
+    TSNode a = ts_node_child(cond, 0), op = ts_node_child(cond, 1), b = ts_node_child(cond, 2);
+    if (ar__is(ex, a, SYM_identifier) && (ar__is(ex, b, SYM_none) || ar__text_eq(ex, b, "None")) &&
+        (ar__text_eq(ex, op, "is") || ar__text_eq(ex, op, "==")))
+      return ar__text(ex, a);
+  }
+  return NULL;
+}
+
+static bool catches_attribute_error(ar_extractor *ex, TSNode try_stmt)
+{
+  bool found = false;
+  size_t k, base = ar__kids(ex, try_stmt, true, &k);
+  for (size_t i = 0; i < k && !found; i++) {
+    TSNode c = ex->stack.items[base + i];
+    if (!ar__is(ex, c, SYM_except_clause) && !ar__is(ex, c, SYM_except_group_clause)) continue;
+    /* The handler's type list is text before the colon; `except Exception` is no guard. */
+    uint32_t a = ts_node_start_byte(c), b = a;
+    while (b < ex->len && b < ts_node_end_byte(c) && ex->src[b] != ':') b++;
+    if (memmem(ex->src + a, b - a, "AttributeError", 14)) found = true;
+  }
+  ex->stack.len = base;
+  return found;
+}
+
+static void walk_if(ar_extractor *ex, TSNode st)
+{
+  TSNode cond = ar__field(ex, st, FLD_condition);
+  ar__walk_expr(ex, cond);
+  const char *none_var = none_tested(ex, cond);
+  size_t k, base = ar__kids(ex, st, true, &k);
+  for (size_t i = 0; i < k; i++) {
+    TSNode c = ex->stack.items[base + i];
+    if (ts_node_eq(c, cond)) continue;
+    if (ar__is(ex, c, SYM_block)) {
+      size_t mark = ex->env.len;
+      if (none_var) bind(ex, none_var, none_t());
+      walk_block(ex, c);
+      /* keep bindings made in the branch (Python has no block scope), drop the narrowing */
+      if (none_var) {
+        for (size_t j = mark; j + 1 < ex->env.len; j++) ex->env.items[j] = ex->env.items[j + 1];
+        if (ex->env.len > mark) ex->env.len--;
+      }
+    } else if (ar__is(ex, c, SYM_elif_clause)) {
+      walk_if(ex, c);
+    } else if (ar__is(ex, c, SYM_else_clause)) {
+      walk_block(ex, ar__field(ex, c, FLD_body));
+    } else if (!ar__is(ex, c, SYM_comment)) {
+      walk_stmt(ex, c);
+    }
+  }
+  ex->stack.len = base;
+}
+
+static void walk_params(ar_extractor *ex, TSNode params, bool method)
+{
+  size_t k, base = ar__kids(ex, params, true, &k);
+  for (size_t i = 0; i < k; i++) {
+    TSNode p = ex->stack.items[base + i];
+    if (method && i == 0) continue; /* self / cls */
+    TSNode name = p, type = {0};
+    if (ar__is(ex, p, SYM_typed_parameter)) {
+      size_t k2, b2 = ar__kids(ex, p, true, &k2);
+      name = k2 ? ex->stack.items[b2] : p;
+      ex->stack.len = b2;
+      type = ar__field(ex, p, FLD_type);
+    } else if (ar__is(ex, p, SYM_typed_default_parameter) || ar__is(ex, p, SYM_default_parameter)) {
+      name = ar__field(ex, p, FLD_name);
+      type = ar__field(ex, p, FLD_type);
+      ar__walk_expr(ex, ar__field(ex, p, FLD_value));
+    }
+    if (!ar__is(ex, name, SYM_identifier)) continue;
+    ar_tinfo t = none_t();
+    if (!ts_node_is_null(type)) {
+      bool is_list = false;
+      const char *c = ar__type_class(ex, type, &is_list);
+      if (c && names_class(ex, c))
+        t = make_t(is_list ? T_LIST : T_INSTANCE, c, AR_CONF_CERTAIN,
+                   ar_arena_printf(ex->arena, "parameter annotated %s", ar__text(ex, type)));
+    }
+    bind(ex, ar__text(ex, name), t);
+  }
+  ex->stack.len = base;
+}
+
+void ar__walk_function(ar_extractor *ex, TSNode def, const char *qualname, const char *cls,
+                       bool decorated)
+{
+  (void)decorated;
+  if (!ar__descend(ex)) return;
+  ar_func fn = {.qualname = qualname, .start = ar__line(def), .end = ts_node_end_point(def).row + 1};
+  AR_VEC_PUSH(&ex->file->funcs, fn);
+  const char *saved_func = ex->func;
+  int saved_guard = ex->guard;
+  size_t env_mark = ex->env.len, probe_mark = ex->probed.len, ref_mark = ex->file->refs.len;
+  ex->func = qualname;
+  ex->guard = 0;
+  TSNode params = ar__field(ex, def, FLD_parameters);
+  if (!ts_node_is_null(params)) walk_params(ex, params, cls != NULL);
+  TSNode ret = ar__field(ex, def, FLD_return_type);
+  if (!ts_node_is_null(ret)) ar__walk_expr(ex, ret);
+  walk_block(ex, ar__field(ex, def, FLD_body));
+  /* Names probed with hasattr/getattr(…, default) anywhere in the function are transient
+   * flags: none of its references to them is a finding. */
+  for (size_t i = ref_mark; i < ex->file->refs.len; i++) {
+    ar_ref *r = &ex->file->refs.items[i];
+    for (size_t j = probe_mark; j < ex->probed.len; j++)
+      if (strcmp(r->attr, ex->probed.items[j]) == 0) r->flags |= AR_REF_GUARDED;
+  }
+  /* `self.x` typed in __init__ stays visible to the other methods of the class. */
+  if (cls && strcmp(ar__last(qualname), "__init__") == 0) {
+    size_t keep = env_mark;
+    for (size_t i = env_mark; i < ex->env.len; i++)
+      if (strncmp(ex->env.items[i].var, "self.", 5) == 0) ex->env.items[keep++] = ex->env.items[i];
+    ex->env.len = keep;
+  } else {
+    ex->env.len = env_mark;
+  }
+  ex->probed.len = probe_mark;
+  ex->func = saved_func;
+  ex->guard = saved_guard;
+  ar__ascend(ex);
+}
+
+static void walk_stmt(ar_extractor *ex, TSNode st)
+{
+  if (ts_node_is_null(st) || !ar__descend(ex)) return;
+  TSNode decorated = {0};
+  if (ar__is(ex, st, SYM_decorated_definition)) {
+    decorated = st;
+    size_t k, base = ar__kids(ex, st, true, &k);
+    for (size_t i = 0; i < k; i++)
+      if (ar__is(ex, ex->stack.items[base + i], SYM_decorator)) ar__walk_expr(ex, ex->stack.items[base + i]);
+    ex->stack.len = base;
+    st = ar__field(ex, st, FLD_definition);
+  }
+  if (ar__is(ex, st, SYM_expression_statement)) {
+    size_t k, base = ar__kids(ex, st, true, &k);
+    for (size_t i = 0; i < k; i++) walk_stmt(ex, ex->stack.items[base + i]);
+    ex->stack.len = base;
+  } else if (ar__is(ex, st, SYM_assignment) || ar__is(ex, st, SYM_augmented_assignment)) {
+    walk_assignment(ex, st);
+  } else if (ar__is(ex, st, SYM_if_statement)) {
+    walk_if(ex, st);
+  } else if (ar__is(ex, st, SYM_for_statement)) {
+    TSNode right = ar__field(ex, st, FLD_right);
+    ar__walk_expr(ex, right);
+    bind_target(ex, ar__field(ex, st, FLD_left), element_of(infer(ex, right, 0)));
+    walk_block(ex, ar__field(ex, st, FLD_body));
+    TSNode alt = ar__field(ex, st, FLD_alternative);
+    if (!ts_node_is_null(alt)) walk_block(ex, ar__field(ex, alt, FLD_body));
+  } else if (ar__is(ex, st, SYM_try_statement)) {
+    bool guard = catches_attribute_error(ex, st);
+    size_t k, base = ar__kids(ex, st, true, &k);
+    for (size_t i = 0; i < k; i++) {
+      TSNode c = ex->stack.items[base + i];
+      if (ar__is(ex, c, SYM_block)) {
+        if (guard) ex->guard++;
+        walk_block(ex, c);
+        if (guard) ex->guard--;
+      } else {
+        walk_stmt(ex, c);
+      }
+    }
+    ex->stack.len = base;
+  } else if (ar__is(ex, st, SYM_except_clause) || ar__is(ex, st, SYM_except_group_clause) ||
+             ar__is(ex, st, SYM_else_clause) || ar__is(ex, st, SYM_finally_clause) ||
+             ar__is(ex, st, SYM_with_statement) || ar__is(ex, st, SYM_while_statement) ||
+             ar__is(ex, st, SYM_case_clause) || ar__is(ex, st, SYM_match_statement)) {
+    size_t k, base = ar__kids(ex, st, true, &k);
+    for (size_t i = 0; i < k; i++) {
+      TSNode c = ex->stack.items[base + i];
+      if (ar__is(ex, c, SYM_block)) walk_block(ex, c);
+      else walk_stmt(ex, c);
+    }
+    ex->stack.len = base;
+  } else if (ar__is(ex, st, SYM_with_clause) || ar__is(ex, st, SYM_with_item)) {
+    size_t k, base = ar__kids(ex, st, true, &k);
+    for (size_t i = 0; i < k; i++) walk_stmt(ex, ex->stack.items[base + i]);
+    ex->stack.len = base;
+  } else if (ar__is(ex, st, SYM_as_pattern)) { /* with open(x) as f */
+    size_t k, base = ar__kids(ex, st, true, &k);
+    for (size_t i = 0; i < k; i++) {
+      TSNode c = ex->stack.items[base + i];
+      if (ar__is(ex, c, SYM_as_pattern_target)) {
+        size_t k2, b2 = ar__kids(ex, c, true, &k2);
+        for (size_t j = 0; j < k2; j++) bind_target(ex, ex->stack.items[b2 + j], none_t());
+        ex->stack.len = b2;
+      } else {
+        ar__walk_expr(ex, c);
+      }
+    }
+    ex->stack.len = base;
+  } else if (ar__is(ex, st, SYM_case_pattern)) {
+    /* case E.MEMBER: — a dotted name in a pattern references the member. */
+    size_t k, base = ar__kids(ex, st, true, &k);
+    for (size_t i = 0; i < k; i++) {
+      TSNode c = ex->stack.items[base + i];
+      if (ar__is(ex, c, SYM_dotted_name) && ts_node_named_child_count(c) >= 2) {
+        const char *d = ar__dotted(ex, c);
+        const char *dot = d ? strrchr(d, '.') : NULL;
+        if (dot) {
+          const char *recv = ar_arena_strndup(ex->arena, d, (size_t)(dot - d));
+          if (names_class(ex, recv))
+            add_ref(ex, AR_REF_CLASS_ATTR, recv, dot + 1, ts_node_named_child(c, ts_node_named_child_count(c) - 1),
+                    AR_CONF_CERTAIN, NULL);
+        }
+      } else {
+        walk_stmt(ex, c);
+      }
+    }
+    ex->stack.len = base;
+  } else if (ar__is(ex, st, SYM_function_definition)) {
+    const char *name = ar__text(ex, ar__field(ex, st, FLD_name));
+    ar__walk_function(ex, st, ar_arena_printf(ex->arena, "%s.%s", ex->func, name), NULL,
+                      !ts_node_is_null(decorated));
+  } else if (ar__is(ex, st, SYM_class_definition)) {
+    /* A class inside a function: its methods are walked, its name is local. */
+    walk_block(ex, ar__field(ex, st, FLD_body));
+  } else if (ar__is(ex, st, SYM_import_statement) || ar__is(ex, st, SYM_import_from_statement)) {
+    ar__record_import(ex, st);
+  } else if (ar__is(ex, st, SYM_block)) {
+    walk_block(ex, st);
+  } else if (!ar__is(ex, st, SYM_comment) && !ar__is(ex, st, SYM_pass_statement) &&
+             !ar__is(ex, st, SYM_global_statement) && !ar__is(ex, st, SYM_nonlocal_statement)) {
+    ar__walk_expr(ex, st);
+  }
+  ar__ascend(ex);
+}
+
+static void walk_block(ar_extractor *ex, TSNode block)
+{
+  if (ts_node_is_null(block) || !ar__descend(ex)) return;
+  size_t k, base = ar__kids(ex, block, true, &k);
+  for (size_t i = 0; i < k; i++) {
+    TSNode st = ex->stack.items[base + i];
+    ar__count_statement(ex, st);
+    walk_stmt(ex, st);
+  }
+  ex->stack.len = base;
+  ar__ascend(ex);
+}

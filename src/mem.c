@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT
+ * mem.c - aborting allocators and the bump arena.
+ * Blocks are chained; a request bigger than the block size gets a block of its own. */
+#include "alignrisk/mem.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+AR_NORETURN static void oom(size_t n)
+{
+  fprintf(stderr, "alignrisk: out of memory (%zu bytes)\n", n);
+  abort();
+}
+
+void *ar_xmalloc(size_t n)
+{
+  void *p = malloc(n ? n : 1);
+  if (!p) oom(n);
+  return p;
+}
+
+void *ar_xcalloc(size_t count, size_t size)
+{
+  void *p = calloc(count ? count : 1, size ? size : 1);
+  if (!p) oom(count * size);
+  return p;
+}
+
+void *ar_xrealloc(void *p, size_t n)
+{
+  void *q = realloc(p, n ? n : 1);
+  if (!q) oom(n);
+  return q;
+}
+
+char *ar_xstrdup(const char *s) { return ar_xstrndup(s, strlen(s)); }
+
+char *ar_xstrndup(const char *s, size_t n)
+{
+  char *p = ar_xmalloc(n + 1);
+  memcpy(p, s, n);
+  p[n] = '\0';
+  return p;
+}
+
+/* ---- arena ---------------------------------------------------------------------------- */
+
+#define BLOCK_SIZE (64u * 1024u)
+
+typedef struct ar_arena_block {
+  struct ar_arena_block *next;
+  size_t used, size;
+  _Alignas(16) unsigned char data[];
+} ar_arena_block;
+
+void ar_arena_init(ar_arena *a)
+{
+  const char *dbg = getenv("AR_ARENA_DEBUG");
+  a->head = NULL;
+  a->debug = dbg && dbg[0] == '1';
+}
+
+void ar_arena_dispose(ar_arena *a)
+{
+  ar_arena_block *b = a->head;
+  while (b) {
+    ar_arena_block *next = b->next;
+    free(b);
+    b = next;
+  }
+  a->head = NULL;
+}
+
+void *ar_arena_alloc(ar_arena *a, size_t n)
+{
+  size_t need = (n + 15u) & ~(size_t)15u;
+  ar_arena_block *b = a->head;
+  if (need == 0) need = 16;
+  if (a->debug || !b || b->size - b->used < need) {
+    /* Debug mode: one block per allocation, so each is visible to ASan/valgrind. Big
+     * requests get their own block, linked behind the head so the head keeps serving. */
+    size_t size = (a->debug || need > BLOCK_SIZE / 4) ? need : BLOCK_SIZE;
+    ar_arena_block *nb = ar_xmalloc(sizeof(*nb) + size);
+    nb->size = size;
+    nb->used = 0;
+    if (b && size == need && !a->debug) {
+      nb->next = b->next;
+      b->next = nb;
+    } else {
+      nb->next = b;
+      a->head = nb;
+    }
+    b = nb;
+  }
+  void *p = b->data + b->used;
+  b->used += need;
+  memset(p, 0, n);
+  return p;
+}
+
+char *ar_arena_strndup(ar_arena *a, const char *s, size_t n)
+{
+  char *p = ar_arena_alloc(a, n + 1);
+  memcpy(p, s, n);
+  p[n] = '\0';
+  return p;
+}
+
+char *ar_arena_strdup(ar_arena *a, const char *s) { return ar_arena_strndup(a, s, strlen(s)); }
+
+char *ar_arena_printf(ar_arena *a, const char *fmt, ...)
+{
+  va_list ap, ap2;
+  va_start(ap, fmt);
+  va_copy(ap2, ap);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  char *p = ar_arena_alloc(a, (size_t)(n < 0 ? 0 : n) + 1);
+  if (n > 0) vsnprintf(p, (size_t)n + 1, fmt, ap2);
+  va_end(ap2);
+  return p;
+}

@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: MIT
+ * parse.c - stage "parse": a pool of worker threads, each with its own TSParser,
+ * visitor state and arena, pulling file indexes from one atomic counter. Files are
+ * handed out in path order; results land in each ar_file, so the outcome does not
+ * depend on scheduling. */
+#include "alignrisk/parse.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+bool ar_parse_utf8_valid(const char *s, size_t n, size_t *bad_offset)
+{
+  const unsigned char *p = (const unsigned char *)s;
+  size_t i = 0;
+  while (i < n) {
+    unsigned c = p[i];
+    if (c < 0x80) { i++; continue; }
+    size_t len;
+    unsigned min;
+    if (c >= 0xC2 && c <= 0xDF) len = 2, min = 0x80;
+    else if (c >= 0xE0 && c <= 0xEF) len = 3, min = 0x800;
+    else if (c >= 0xF0 && c <= 0xF4) len = 4, min = 0x10000;
+    else goto bad;
+    if (i + len > n) goto bad;
+    unsigned cp = c & (0xFFu >> (len + 1));
+    for (size_t k = 1; k < len; k++) {
+      if ((p[i + k] & 0xC0) != 0x80) goto bad;
+      cp = (cp << 6) | (p[i + k] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) goto bad;
+    i += len;
+  }
+  return true;
+bad:
+  if (bad_offset) *bad_offset = i;
+  return false;
+}
+
+typedef struct pool {
+  ar_run *run;
+  const ar_parse_visitor *v;
+  ar_diag *dg;
+  atomic_size_t next;
+  atomic_int err;
+} pool;
+
+typedef struct worker {
+  pool *pool;
+  ar_arena *arena;
+} worker;
+
+/* Reads the whole file; NULL (after a warning) when it cannot or should not be parsed. */
+static char *read_source(ar_file *f, size_t *len_out, ar_diag *dg)
+{
+  char *buf = NULL;
+  int fd = open(f->abspath, O_RDONLY | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0 || fstat(fd, &st) != 0) {
+    ar_diag_warnf(dg, f->path, 0, 0, "cannot read: %s; skipped", strerror(errno));
+    goto fail;
+  }
+  if ((size_t)st.st_size > AR_MAX_SOURCE_BYTES) {
+    ar_diag_warnf(dg, f->path, 0, 0, "larger than %u MiB; skipped", AR_MAX_SOURCE_BYTES >> 20);
+    goto fail;
+  }
+  size_t cap = (size_t)st.st_size + 1, len = 0;
+  buf = ar_xmalloc(cap);
+  for (;;) {
+    if (len + 1 >= cap) {
+      if (cap > AR_MAX_SOURCE_BYTES) {
+        ar_diag_warnf(dg, f->path, 0, 0, "larger than %u MiB; skipped", AR_MAX_SOURCE_BYTES >> 20);
+        goto fail;
+      }
+      cap *= 2;
+      buf = ar_xrealloc(buf, cap);
+    }
+    ssize_t r = read(fd, buf + len, cap - len - 1);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) {
+      ar_diag_warnf(dg, f->path, 0, 0, "cannot read: %s; skipped", strerror(errno));
+      goto fail;
+    }
+    if (r == 0) break;
+    len += (size_t)r;
+  }
+  buf[len] = '\0';
+  close(fd);
+  fd = -1;
+  if (memchr(buf, '\0', len)) {
+    ar_diag_warnf(dg, f->path, 0, 0, "binary file (NUL byte); skipped");
+    goto fail;
+  }
+  size_t bad;
+  if (!ar_parse_utf8_valid(buf, len, &bad)) {
+    long line = 1;
+    for (size_t i = 0; i < bad; i++) line += buf[i] == '\n';
+    ar_diag_warnf(dg, f->path, line, 0, "not valid UTF-8 (byte offset %zu); skipped", bad);
+    goto fail;
+  }
+  *len_out = len;
+  return buf;
+fail:
+  if (fd >= 0) close(fd);
+  free(buf);
+  f->flags |= AR_FILE_SKIPPED;
+  return NULL;
+}
+
+static void *work(void *arg)
+{
+  worker *w = arg;
+  pool *p = w->pool;
+  void *state = NULL;
+  TSParser *parser = ts_parser_new();
+  if (!ts_parser_set_language(parser, p->v->language)) {
+    ar_diag_errorf(p->dg, NULL, 0, 0, "cannot load the Python grammar (ABI %u) into tree-sitter %u",
+                   ts_language_version(p->v->language), (unsigned)TREE_SITTER_LANGUAGE_VERSION);
+    atomic_store(&p->err, AR_EVERSION);
+    ts_parser_delete(parser);
+    return NULL;
+  }
+  int err = p->v->init(&state, p->dg);
+  if (err) {
+    atomic_store(&p->err, err);
+    ts_parser_delete(parser);
+    return NULL;
+  }
+  for (;;) {
+    if (atomic_load(&p->err)) break;
+    size_t i = atomic_fetch_add(&p->next, 1);
+    if (i >= p->run->files.len) break;
+    ar_file *f = p->run->files.items[i];
+    size_t len = 0;
+    char *src = read_source(f, &len, p->dg);
+    if (!src) continue;
+    const char *text = src;
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) text += 3, len -= 3; /* BOM */
+    TSTree *tree = ts_parser_parse_string(parser, NULL, text, (uint32_t)len);
+    if (tree) {
+      p->v->visit(state, f, tree, text, len, w->arena, p->dg);
+      ts_tree_delete(tree);
+    } else {
+      ar_diag_warnf(p->dg, f->path, 0, 0, "the parser gave up; skipped");
+      f->flags |= AR_FILE_SKIPPED;
+      ts_parser_reset(parser);
+    }
+    free(src);
+  }
+  p->v->fini(state);
+  ts_parser_delete(parser);
+  return NULL;
+}
+
+int ar_parse_run(ar_run *run, const ar_parse_visitor *v, ar_diag *dg)
+{
+  long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+  size_t jobs = run->cfg->jobs > 0 ? (size_t)run->cfg->jobs : (ncpu > 0 ? (size_t)ncpu : 1);
+  if (jobs > 64) jobs = 64;
+  if (jobs > run->files.len) jobs = run->files.len ? run->files.len : 1;
+  pool p = {.run = run, .v = v, .dg = dg};
+  atomic_init(&p.next, 0);
+  atomic_init(&p.err, 0);
+  run->nworkers = jobs;
+  run->worker_arenas = ar_xcalloc(jobs, sizeof(ar_arena));
+  worker *ws = ar_xcalloc(jobs, sizeof(worker));
+  pthread_t *tids = ar_xcalloc(jobs, sizeof(pthread_t));
+  size_t started = 0;
+  for (size_t i = 0; i < jobs; i++) {
+    ar_arena_init(&run->worker_arenas[i]);
+    ws[i] = (worker){.pool = &p, .arena = &run->worker_arenas[i]};
+  }
+  /* The calling thread is worker 0; the others are threads. With one job nothing is spawned. */
+  for (size_t i = 1; i < jobs; i++)
+    if (pthread_create(&tids[i], NULL, work, &ws[i]) == 0) started = i;
+    else break;
+  work(&ws[0]);
+  for (size_t i = 1; i <= started; i++) pthread_join(tids[i], NULL);
+  free(ws);
+  free(tids);
+  for (size_t i = 0; i < run->files.len; i++)
+    if (run->files.items[i]->flags & AR_FILE_SKIPPED) run->nskipped++;
+  return atomic_load(&p.err);
+}

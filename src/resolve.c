@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: MIT
+ * resolve.c - stage "resolve" (phase 2): module table, name resolution through imports,
+ * class kinds (model, declarative base, enum, plain), open classes, full field sets.
+ * Know before editing: resolution follows import chains (re-exports) to a bounded depth,
+ * so import cycles end; class kinds use a `resolving` flag for inheritance cycles. */
+#include "alignrisk/resolve.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A sentinel for map entries that more than one candidate claims. */
+static char ambiguous_marker;
+#define AMBIGUOUS ((void *)&ambiguous_marker)
+#define MAX_DEPTH 16
+
+typedef enum { RES_NONE, RES_CLASS, RES_DECL, RES_MODULE, RES_EXTERNAL } res_kind;
+
+typedef struct res {
+  res_kind kind;
+  ar_class *cls;
+  ar_file *module;
+  ar_decl_kind decl;
+  bool db_model;        /* `db.Model` of a Flask-SQLAlchemy object */
+  const char *external; /* last component of an outside name ("DeclarativeBase") */
+} res;
+
+static res none_res(void) { return (res){.kind = RES_NONE}; }
+
+static ar_file *module_file(ar_run *run, const char *mod)
+{
+  ar_file *f = ar_map_get(&run->modules, mod);
+  if (f) return f;
+  f = ar_map_get(&run->module_suffixes, mod);
+  return f == AMBIGUOUS ? NULL : f;
+}
+
+static const char *last_of(const char *d)
+{
+  const char *p = strrchr(d, '.');
+  return p ? p + 1 : d;
+}
+
+static res resolve_in_file(ar_run *run, ar_file *f, const char *dotted, int depth);
+
+/* `name` as found in module `mod`: a class, a declarative base, a submodule, or outside. */
+static res module_symbol(ar_run *run, const char *mod, const char *name, int depth)
+{
+  ar_file *f = module_file(run, mod);
+  char *sub = ar_arena_printf(&run->arena, "%s.%s", mod, name);
+  if (f && depth < MAX_DEPTH) {
+    res r = resolve_in_file(run, f, name, depth + 1);
+    if (r.kind == RES_CLASS || r.kind == RES_DECL || r.kind == RES_MODULE) return r;
+  }
+  ar_file *sf = module_file(run, sub);
+  if (sf) return (res){.kind = RES_MODULE, .module = sf};
+  return (res){.kind = f ? RES_NONE : RES_EXTERNAL, .external = name};
+}
+
+/* What is left of a dotted name after its head resolved to `r`. */
+static res apply_rest(ar_run *run, res r, const char *rest, int depth)
+{
+  if (!rest) return r;
+  if (r.kind == RES_MODULE) {
+    const char *dot = strchr(rest, '.');
+    if (!dot) return module_symbol(run, r.module->module, rest, depth + 1);
+    char *head = ar_arena_strndup(&run->arena, rest, (size_t)(dot - rest));
+    res h = module_symbol(run, r.module->module, head, depth + 1);
+    return h.kind == RES_MODULE ? apply_rest(run, h, dot + 1, depth + 1) : none_res();
+  }
+  if (r.kind == RES_DECL && r.decl == AR_DECL_DB && strcmp(rest, "Model") == 0) {
+    r.db_model = true;
+    return r;
+  }
+  if (r.kind == RES_EXTERNAL) return (res){.kind = RES_EXTERNAL, .external = last_of(rest)};
+  return none_res();
+}
+
+/* `import a.b.c`, `import a.b as m` then m.C: the longest module prefix, then symbols. */
+static res resolve_absolute(ar_run *run, const char *full, int depth)
+{
+  char *buf = ar_arena_strdup(&run->arena, full);
+  for (char *end = buf + strlen(buf);;) {
+    ar_file *f = module_file(run, buf);
+    if (f) {
+      res r = {.kind = RES_MODULE, .module = f};
+      return apply_rest(run, r, *end ? end + 1 : NULL, depth);
+    }
+    char *dot = strrchr(buf, '.');
+    if (!dot) break;
+    if (*end) *end = '.';
+    *dot = '\0';
+    end = dot;
+  }
+  return (res){.kind = RES_EXTERNAL, .external = last_of(full)};
+}
+
+static res resolve_in_file(ar_run *run, ar_file *f, const char *dotted, int depth)
+{
+  if (depth > MAX_DEPTH) return none_res();
+  const char *dot = strchr(dotted, '.');
+  const char *rest = dot ? dot + 1 : NULL;
+  char headbuf[256];
+  size_t hn = dot ? (size_t)(dot - dotted) : strlen(dotted);
+  if (hn >= sizeof headbuf) return none_res();
+  memcpy(headbuf, dotted, hn);
+  headbuf[hn] = '\0';
+  const char *head = headbuf;
+  ar_class *c = ar_map_get(&f->symbols, head);
+  if (c) return rest ? none_res() : (res){.kind = RES_CLASS, .cls = c};
+  for (size_t i = f->decls.len; i-- > 0;)
+    if (strcmp(f->decls.items[i].name, head) == 0)
+      return apply_rest(run, (res){.kind = RES_DECL, .decl = f->decls.items[i].kind}, rest, depth);
+  for (size_t i = f->imports.len; i-- > 0;) {
+    const ar_import *im = &f->imports.items[i];
+    if (strcmp(im->local, head) != 0) continue;
+    if (im->name) return apply_rest(run, module_symbol(run, im->module, im->name, depth + 1), rest, depth);
+    const char *full = rest ? ar_arena_printf(&run->arena, "%s.%s", im->module, rest) : im->module;
+    return resolve_absolute(run, full, depth + 1);
+  }
+  for (size_t i = 0; i < f->imports.len; i++) {
+    const ar_import *im = &f->imports.items[i];
+    if (strcmp(im->local, "*") != 0) continue;
+    ar_file *m = module_file(run, im->module);
+    if (!m || m == f) continue;
+    if (m->has_all) {
+      bool listed = false;
+      for (size_t j = 0; j < m->all_names.len && !listed; j++)
+        listed = strcmp(m->all_names.items[j], head) == 0;
+      if (!listed) continue;
+    }
+    res r = resolve_in_file(run, m, head, depth + 1);
+    if (r.kind == RES_CLASS || r.kind == RES_DECL || r.kind == RES_MODULE)
+      return apply_rest(run, r, rest, depth);
+  }
+  return (res){.kind = RES_EXTERNAL, .external = last_of(dotted)};
+}
+
+ar_class *ar_resolve_class(ar_run *run, ar_file *file, const char *name)
+{
+  void *hit = ar_map_get(&file->resolved, name);
+  if (hit) return hit == AMBIGUOUS ? NULL : hit;
+  res r = resolve_in_file(run, file, name, 0);
+  ar_class *c = r.kind == RES_CLASS ? r.cls : NULL;
+  ar_map_put(&file->resolved, name, c ? (void *)c : AMBIGUOUS);
+  return c;
+}
+
+ar_class *ar_resolve_model_by_name(ar_run *run, const char *name, const ar_file *near)
+{
+  ar_class *c = ar_map_get(&run->models_by_name, last_of(name));
+  if (c && c != AMBIGUOUS) return c;
+  if (!c || !near) return NULL;
+  /* Several models share the name: the one in the nearest package (longest common
+   * module prefix) wins; a tie stays unresolved. */
+  ar_class *best = NULL;
+  size_t best_len = 0;
+  bool tie = false;
+  for (size_t i = 0; i < run->files.len; i++) {
+    ar_file *f = run->files.items[i];
+    ar_class *k = ar_map_get(&f->symbols, last_of(name));
+    if (!k || k->kind != AR_KIND_MODEL) continue;
+    size_t n = 0;
+    while (f->module[n] && f->module[n] == near->module[n]) n++;
+    if (!best || n > best_len) best = k, best_len = n, tie = false;
+    else if (n == best_len) tie = true;
+  }
+  return tie ? NULL : best;
+}
+
+/* ---- class kinds ---------------------------------------------------------------------------- */
+
+static bool in_list(const char *s, const char *const *list)
+{
+  for (size_t i = 0; list[i]; i++)
+    if (strcmp(s, list[i]) == 0) return true;
+  return false;
+}
+
+static const char *const decl_base_names[] = {"DeclarativeBase", "DeclarativeBaseNoMeta", NULL};
+static const char *const enum_names[] = {"Enum", "IntEnum", "StrEnum", "Flag", "IntFlag",
+                                         "ReprEnum", NULL};
+/* Bases outside the scan that add no attributes a model reference could be meant for. */
+static const char *const neutral_names[] = {
+    "object", "ABC", "Generic", "Protocol", "AsyncAttrs", "MappedAsDataclass", "str", "int",
+    "float", "bytes", "Exception", "BaseException", "ValueError", "TypeError", "RuntimeError",
+    "KeyError", "LookupError", "NamedTuple", "TypedDict", "SQLModel", NULL};
+
+static int class_kind(ar_run *run, ar_class *c)
+{
+  if (c->kind != AR_KIND_UNKNOWN) return c->kind;
+  if (c->resolving) return AR_KIND_PLAIN; /* inheritance cycle: treat as plain */
+  c->resolving = true;
+  bool model = (c->flags & AR_CLASS_MAPPED) != 0, decl_base = false, is_enum = false;
+  c->rbases = ar_xcalloc(c->nbases + 1, sizeof(*c->rbases));
+  if (c->flags & AR_CLASS_GETATTR) c->open = true;
+  for (size_t i = 0; i < c->nbases; i++) {
+    res r = resolve_in_file(run, c->file, c->bases[i], 0);
+    if (r.kind == RES_CLASS && r.cls != c) {
+      c->rbases[i] = r.cls;
+      int k = class_kind(run, r.cls);
+      if (k == AR_KIND_DECL_BASE || k == AR_KIND_MODEL) model = true;
+      if (k == AR_KIND_ENUM) is_enum = true;
+      if (r.cls->open) c->open = true;
+    } else if (r.kind == RES_DECL) {
+      if (r.decl == AR_DECL_BASE || r.db_model) model = true;
+    } else {
+      const char *ext = r.external ? r.external : last_of(c->bases[i]);
+      if (in_list(ext, decl_base_names)) decl_base = true;
+      else if (in_list(ext, enum_names)) is_enum = true;
+      else if (strcmp(ext, "SQLModel") == 0) model = model || (c->flags & AR_CLASS_TABLE);
+      else if (!in_list(ext, neutral_names)) c->open = true;
+    }
+  }
+  if (is_enum) c->kind = AR_KIND_ENUM;
+  else if (decl_base && !model) c->kind = AR_KIND_DECL_BASE;
+  else if (model) c->kind = AR_KIND_MODEL;
+  else c->kind = AR_KIND_PLAIN;
+  c->resolving = false;
+  return c->kind;
+}
+
+/* Own fields first, then each base's in order: a name keeps its first (most derived)
+ * definition, except that a mapped field beats a name only set in __init__. */
+static void build_fields(ar_class *c, int depth)
+{
+  if (c->all_fields.cap || depth > MAX_DEPTH) return;
+  ar_map_put(&c->all_fields, "\x01", NULL); /* mark as built (cycle guard); never a name */
+  for (size_t i = 0; i < c->nfields; i++) {
+    ar_field *f = &c->fields[i];
+    ar_field *prev = ar_map_get(&c->all_fields, f->name);
+    if (!prev || (prev->kind == AR_FIELD_INIT_ONLY && f->kind != AR_FIELD_INIT_ONLY))
+      ar_map_put(&c->all_fields, f->name, f);
+  }
+  for (size_t i = 0; i < c->nbases; i++) {
+    ar_class *b = c->rbases ? c->rbases[i] : NULL;
+    if (!b) continue;
+    build_fields(b, depth + 1);
+    size_t it = 0;
+    const char *key;
+    void *val;
+    while (ar_map_next(&b->all_fields, &it, &key, &val)) {
+      if (!val) continue;
+      ar_field *prev = ar_map_get(&c->all_fields, key);
+      if (!prev || (prev->kind == AR_FIELD_INIT_ONLY && ((ar_field *)val)->kind != AR_FIELD_INIT_ONLY))
+        ar_map_put(&c->all_fields, key, val);
+    }
+  }
+}
+
+static bool derives_from(const ar_class *c, const ar_class *base, int depth)
+{
+  if (c == base) return true;
+  if (depth > MAX_DEPTH || !c->rbases) return false;
+  for (size_t i = 0; i < c->nbases; i++)
+    if (c->rbases[i] && derives_from(c->rbases[i], base, depth + 1)) return true;
+  return false;
+}
+
+void ar_resolve_run(ar_run *run, ar_diag *dg)
+{
+  (void)dg;
+  /* Modules: exact names, and every trailing run of 2+ components, so that code scanned
+   * from above its import root ("src/app/x.py" imported as app.x) still resolves. */
+  for (size_t i = 0; i < run->files.len; i++) {
+    ar_file *f = run->files.items[i];
+    if (f->flags & (AR_FILE_SKIPPED | AR_FILE_MIGRATION)) continue;
+    ar_map_put(&run->modules, f->module, f);
+    for (const char *p = strchr(f->module, '.'); p; p = strchr(p + 1, '.')) {
+      const char *suffix = p + 1;
+      if (!strchr(suffix, '.')) break;
+      void *prev = ar_map_get(&run->module_suffixes, suffix);
+      ar_map_put(&run->module_suffixes, suffix, prev && prev != f ? AMBIGUOUS : f);
+    }
+    for (size_t j = 0; j < f->classes.len; j++)
+      ar_map_put(&f->symbols, f->classes.items[j]->name, f->classes.items[j]);
+  }
+  for (size_t i = 0; i < run->files.len; i++) {
+    ar_file *f = run->files.items[i];
+    for (size_t j = 0; j < f->classes.len; j++) {
+      ar_class *c = f->classes.items[j];
+      class_kind(run, c);
+      if (c->kind == AR_KIND_MODEL && !(f->flags & AR_FILE_MIGRATION)) {
+        void *prev = ar_map_get(&run->models_by_name, c->name);
+        ar_map_put(&run->models_by_name, c->name, prev && prev != c ? AMBIGUOUS : c);
+        run->nmodels++;
+      }
+      if (c->kind == AR_KIND_ENUM) run->nenums++;
+    }
+  }
+  for (size_t i = 0; i < run->files.len; i++)
+    for (size_t j = 0; j < run->files.items[i]->classes.len; j++)
+      build_fields(run->files.items[i]->classes.items[j], 0);
+  /* relationship(..., backref="x") adds x to the target model and its subclasses. */
+  for (size_t i = 0; i < run->files.len; i++) {
+    ar_file *f = run->files.items[i];
+    for (size_t j = 0; j < f->classes.len; j++) {
+      ar_class *c = f->classes.items[j];
+      if (c->kind != AR_KIND_MODEL) continue;
+      for (size_t k = 0; k < c->nfields; k++) {
+        ar_field *fld = &c->fields[k];
+        if (fld->kind != AR_FIELD_RELATIONSHIP || !fld->backref || !fld->target) continue;
+        ar_class *t = ar_resolve_class(run, f, fld->target);
+        if (!t) t = ar_resolve_model_by_name(run, fld->target, f);
+        if (!t) continue;
+        ar_field *bf = ar_arena_alloc(&run->arena, sizeof(*bf));
+        *bf = (ar_field){.name = fld->backref, .kind = AR_FIELD_BACKREF, .line = fld->line,
+                         .target = c->name, .str_len = -1, .nullable = -1};
+        for (size_t a = 0; a < run->files.len; a++)
+          for (size_t b = 0; b < run->files.items[a]->classes.len; b++) {
+            ar_class *m = run->files.items[a]->classes.items[b];
+            if (m->kind == AR_KIND_MODEL && derives_from(m, t, 0) && !ar_map_get(&m->all_fields, bf->name))
+              ar_map_put(&m->all_fields, bf->name, bf);
+          }
+      }
+    }
+  }
+}
