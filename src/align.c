@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alignrisk/resolve.h"
 
 size_t ar_align_distance(const char *a, const char *b, size_t cap)
 {
@@ -141,7 +140,7 @@ static char *init_key(ar_run *run, const ar_class *c, const char *attr)
 static void check_ref(ar_run *run, ar_file *f, const ar_ref *r, const ar_map *init_at_class)
 {
   const ar_config *cfg = run->cfg;
-  ar_class *cls = ar_resolve_class(run, f, r->recv);
+  ar_class *cls = r->target;
   if (!cls) return;
   int rule = -1;
   bool on_class = true;
@@ -181,10 +180,7 @@ static void check_ref(ar_run *run, ar_file *f, const ar_ref *r, const ar_map *in
                    .cls = cls, .model = cls, .file = f, .attr = r->attr, .func = r->func,
                    .evidence = r->evidence, .line = r->line, .col = r->col, .line_hits = -1,
                    .recurrence = 1};
-  if (rule == AR_R201 && r->ctx_recv) {
-    ar_class *m = ar_resolve_class(run, f, r->ctx_recv);
-    if (m && m->kind == AR_KIND_MODEL) fd.model = m;
-  }
+  if (rule == AR_R201 && r->ctx_target && r->ctx_target->kind == AR_KIND_MODEL) fd.model = r->ctx_target;
   name_vec names = {0};
   collect_names(cls, &names, on_class, 0);
   fd.suggestion = ar_align_suggest(r->attr, names.items, names.len);
@@ -252,7 +248,7 @@ void ar_align_run(ar_run *run, ar_diag *dg)
     for (size_t j = 0; j < f->refs.len; j++) {
       const ar_ref *r = &f->refs.items[j];
       if (r->kind != AR_REF_CLASS_ATTR) continue;
-      ar_class *c = ar_resolve_class(run, f, r->recv);
+      ar_class *c = r->target;
       if (!c || c->kind != AR_KIND_MODEL) continue;
       const ar_field *fld = ar_class_field(c, r->attr, false);
       if (fld && fld->kind == AR_FIELD_INIT_ONLY) {

@@ -43,14 +43,29 @@ static bool exists(const char *path)
 
 /* ---- coverage and history inputs ------------------------------------------------------------ */
 
+/* Where default inputs are looked for: the one folder being checked, else the working
+ * folder. `alignrisk path/to/project` then finds that project's coverage and history. */
+static const char *default_input(ar_run *run, const char *name)
+{
+  const ar_config *cfg = run->cfg;
+  struct stat st;
+  if (cfg->paths.len == 1 && stat(cfg->paths.items[0], &st) == 0 && S_ISDIR(st.st_mode) &&
+      strcmp(cfg->paths.items[0], ".") != 0) {
+    const char *p = ar_arena_printf(&run->arena, "%s/%s", cfg->paths.items[0], name);
+    if (exists(p) || !exists(name)) return p;
+  }
+  return name;
+}
+
 static int load_coverage(ar_run *run, ar_cov **out, ar_diag *dg)
 {
   const ar_config *cfg = run->cfg;
+  const char *dflt = default_input(run, DEFAULT_COVERAGE);
   *out = NULL;
-  if (!cfg->coverage.len && !exists(DEFAULT_COVERAGE)) return AR_OK; /* nothing measured */
+  if (!cfg->coverage.len && !exists(dflt)) return AR_OK; /* nothing measured */
   ar_cov *cov = ar_cov_new();
   int err = AR_OK;
-  if (!cfg->coverage.len) err = ar_cov_load(cov, DEFAULT_COVERAGE, dg);
+  if (!cfg->coverage.len) err = ar_cov_load(cov, dflt, dg);
   for (size_t i = 0; err == AR_OK && i < cfg->coverage.len; i++) err = ar_cov_load(cov, cfg->coverage.items[i], dg);
   if (err < 0) {
     ar_cov_free(cov);
@@ -60,10 +75,12 @@ static int load_coverage(ar_run *run, ar_cov **out, ar_diag *dg)
   return AR_OK;
 }
 
-static const char *history_path(const ar_config *cfg)
+static const char *history_path(ar_run *run)
 {
+  const ar_config *cfg = run->cfg;
+  const char *dflt = default_input(run, DEFAULT_HISTORY);
   if (cfg->history) return cfg->history;
-  if (cfg->record || exists(DEFAULT_HISTORY)) return DEFAULT_HISTORY;
+  if (cfg->record || exists(dflt)) return dflt;
   return NULL;
 }
 
@@ -150,11 +167,12 @@ int ar_pipeline_check(const ar_config *cfg, FILE *out, ar_diag *dg)
   ar_cov *cov = NULL;
   ar_history *hist = NULL;
   ar_buf report;
-  const char *hpath = history_path(cfg);
+  const char *hpath;
   const ar_parse_visitor visitor = {extract_init, extract_fini, extract_visit, ar_python_language()};
   int err;
   ar_run_init(&run, cfg);
   ar_buf_init(&report, AR_MAX_REPORT_BYTES);
+  hpath = history_path(&run);
 
   /* Inputs that can fail are read first: a bad coverage or history file stops the run
    * before any work, and before anything is written. */

@@ -290,6 +290,15 @@ void ar_resolve_run(ar_run *run, ar_diag *dg)
   for (size_t i = 0; i < run->files.len; i++)
     for (size_t j = 0; j < run->files.items[i]->classes.len; j++)
       build_fields(run->files.items[i]->classes.items[j], 0);
+  /* Every reference's receiver, once: align and score read ref->target. */
+  for (size_t i = 0; i < run->files.len; i++) {
+    ar_file *f = run->files.items[i];
+    for (size_t j = 0; j < f->refs.len; j++) {
+      ar_ref *r = &f->refs.items[j];
+      r->target = ar_resolve_class(run, f, r->recv);
+      r->ctx_target = r->ctx_recv ? ar_resolve_class(run, f, r->ctx_recv) : NULL;
+    }
+  }
   /* relationship(..., backref="x") adds x to the target model and its subclasses. */
   for (size_t i = 0; i < run->files.len; i++) {
     ar_file *f = run->files.items[i];

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "alignrisk/resolve.h"
 
 const char *ar_score_formula(void)
 {
@@ -71,7 +70,7 @@ void ar_score_run(ar_run *run, ar_diag *dg)
     ar_file *f = run->files.items[i];
     if (!is_service(run, f)) continue;
     for (size_t j = 0; j < f->refs.len; j++) {
-      ar_class *c = ar_resolve_class(run, f, f->refs.items[j].recv);
+      const ar_class *c = f->refs.items[j].target;
       if (c && c->kind == AR_KIND_MODEL && !(c->flags & AR_CLASS_ABSTRACT) &&
           !(c->file->flags & AR_FILE_MIGRATION))
         pair_for(run, &index, c, f);

@@ -11,6 +11,7 @@ pass=0 fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 for case in "$root"/*.d; do
+  [ -d "$case" ] || continue
   name=$(basename "$case" .d)
   args=$(cat "$case/args")
   want_exit=0

@@ -176,6 +176,9 @@ typedef struct ar_ref {
   const char *ctx_recv; /* for enum members used with a model's field: that model */
   const char *evidence; /* how the receiver was inferred: "session.get(M, …)" */
   uint32_t line, col;   /* 1-based */
+  /* phase 2 (resolve): */
+  ar_class *target;     /* the class `recv` names in this file, or NULL */
+  ar_class *ctx_target; /* the class `ctx_recv` names, or NULL */
 } ar_ref;
 
 typedef struct ar_func {
