@@ -349,7 +349,10 @@ const ar_cov_file *ar_cov_lookup(ar_cov *cov, const char *relpath)
 /* The xmlTextReader parses ahead of the node it hands out, so by the time it reports a
  * DOCUMENT_TYPE node the internal subset, and possibly the first entity references, have
  * been processed. We therefore read the bytes ourselves (xmlReaderForIO) and refuse a
- * "<!DOCTYPE" before libxml2 sees it. Without a DTD no entity can be declared, so any
+ * DOCTYPE with an internal subset ("<!DOCTYPE x [ ... ]>") before libxml2 sees it. A bare
+ * external identifier, as Cobertura and older coverage.py write it
+ * (<!DOCTYPE coverage SYSTEM "...coverage-04.dtd">), is harmless and allowed: the DTD is
+ * never loaded (no DTDLOAD, NONET). Without an internal subset no entity can be declared, so any
  * `&name;` other than the five predefined ones is a well-formedness error. The byte scan
  * only sees markup the parser will see if both agree on the encoding: the parser is held to
  * UTF-8 (see load_input), and NUL bytes, never legal in XML, are refused here so UTF-16/32
@@ -360,6 +363,8 @@ typedef struct input {
   size_t size, pos;
   int read_errno;     /* a failed fread: reported as AR_ENOTFOUND */
   size_t match, close_match; /* bytes of "<!DOCTYPE", "</coverage" matched so far */
+  bool in_doctype;    /* between "<!DOCTYPE" and its closing '>' */
+  char quote;         /* inside a quoted literal of the DOCTYPE: its quote character */
   long line;          /* 1 + newlines passed to libxml2 so far */
   long bad_line;      /* where the refused construct starts */
   const char *bad;    /* why the input was refused; NULL while it is acceptable */
@@ -392,11 +397,21 @@ static bool guard(input *in, const unsigned char *p, size_t n)
     if (c == '\n') in->line++;
     if (c > ' ') in->content = true;
     if (step(&in->close_match, "</coverage", c)) in->closed = true;
-    if (step(&in->match, "<!DOCTYPE", c)) {
-      in->bad = "DTDs and entities are not allowed";
-      in->bad_line = in->line;
-      return false;
+    if (in->in_doctype) {
+      if (in->quote) {
+        if (c == (unsigned char)in->quote) in->quote = 0;
+      } else if (c == '"' || c == '\'') {
+        in->quote = (char)c;
+      } else if (c == '[') {
+        in->bad = "DTDs and entities are not allowed";
+        in->bad_line = in->line;
+        return false;
+      } else if (c == '>') {
+        in->in_doctype = false;
+      }
+      continue;
     }
+    if (step(&in->match, "<!DOCTYPE", c)) in->in_doctype = true;
   }
   return true;
 }
@@ -604,7 +619,8 @@ static int read_all(loader *ld)
     int type = xmlTextReaderNodeType(ld->r), depth = xmlTextReaderDepth(ld->r);
     const char *tag = (const char *)xmlTextReaderConstLocalName(ld->r);
     switch (type) {
-    case XML_READER_TYPE_DOCUMENT_TYPE: /* unreachable past the guard; kept as a backstop */
+    case XML_READER_TYPE_DOCUMENT_TYPE: /* external identifier only (see the guard) */
+      break;
     case XML_READER_TYPE_ENTITY_REFERENCE:
     case XML_READER_TYPE_ENTITY:
       ar_diag_errorf(ld->dg, ld->name, node_line(ld), 0, "DTDs and entities are not allowed");
