@@ -752,6 +752,27 @@ static int make_dirs(const char *dir, const char *path, ar_diag *dg)
   return err;
 }
 
+/* cJSON indents with tabs and puts a tab after each colon. Users keep this file in git and
+ * read its diffs: rewrite that layout as two-space indents and ": ". Raw tabs only occur as
+ * layout (cJSON escapes them inside strings), so no value changes. Owned by caller. */
+static char *tabs_to_spaces(const char *text)
+{
+  size_t len = strlen(text);
+  char *buf = ar_xmalloc(2 * len + 1);
+  size_t j = 0;
+  for (size_t i = 0; i < len; i++) {
+    char c = text[i];
+    if (c == '\t' && (i == 0 || text[i - 1] == '\n' || text[i - 1] == '\t')) {
+      buf[j++] = ' ';
+      buf[j++] = ' ';
+    } else {
+      buf[j++] = c == '\t' ? ' ' : c;
+    }
+  }
+  buf[j] = '\0';
+  return buf;
+}
+
 static int write_all(int fd, const char *p, size_t n)
 {
   while (n > 0) {
@@ -818,7 +839,7 @@ done:
 
 int ar_history_record(const char *path, const ar_hist_record *rec, ar_diag *dg)
 {
-  char *dir = NULL, *lock_path = NULL, *text = NULL;
+  char *dir = NULL, *lock_path = NULL, *text = NULL, *raw = NULL;
   cJSON *doc = NULL;
   ar_buf data;
   struct stat st;
@@ -868,8 +889,10 @@ int ar_history_record(const char *path, const ar_hist_record *rec, ar_diag *dg)
   }
   upsert(own_shape(&doc), checkpoint_json(rec), rec->name);
 
-  text = cJSON_Print(doc);
-  AR_ASSERT(text != NULL);
+  raw = cJSON_Print(doc);
+  AR_ASSERT(raw != NULL);
+  text = tabs_to_spaces(raw);
+  cJSON_free(raw);
   if (strlen(text) + 1 > MAX_HISTORY_BYTES) { /* never write what we could not load */
     ar_diag_errorf(dg, path, 0, 0, "history would grow past %zu MiB; not written",
                    MAX_HISTORY_BYTES >> 20);
@@ -878,7 +901,7 @@ int ar_history_record(const char *path, const ar_hist_record *rec, ar_diag *dg)
   }
   err = write_atomically(path, dir, text, mode, dg);
 done:
-  if (text) cJSON_free(text);
+  free(text);
   cJSON_Delete(doc);
   if (lock_fd >= 0) close(lock_fd); /* releases the lock */
   ar_buf_dispose(&data);
