@@ -33,7 +33,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 DEPFILES  := $(LIB_OBJS:.o=.d) $(B)/main.d $(UNIT_BINS:=.d)
 
-.PHONY: all deps demo test unit golden golden-update san check check-deps clean
+.PHONY: all deps demo test unit golden golden-update san check check-deps bench clean
 all: $(B)/alignrisk
 
 deps:
@@ -88,6 +88,10 @@ san:
 	$(Q)$(MAKE) --no-print-directory B=build-san CFLAGS="-O1 -g" EXTRA_CFLAGS="$(SAN_FLAGS)" unit golden
 
 check: test
+
+# Benchmarks: alignrisk beside a reference in the same run; ratios, never asserts.
+bench: all
+	$(Q)bench/run.sh
 
 # Stages talk only through model.h: no stage header may include another stage's header.
 check-deps:

@@ -17,10 +17,11 @@ const char *ar_cli_usage(void)
          "\n"
          "options:\n"
          "  --coverage FILE          Cobertura coverage.xml (repeatable; default ./coverage.xml if present)\n"
+         "  --path-map FROM=TO       rewrite coverage paths starting with FROM (repeatable)\n"
          "  --history FILE           pattern history (default .alignrisk/history.json if present)\n"
          "  --record NAME            append this run to the history as checkpoint NAME\n"
          "  --now DATE               date to record (default: today, UTC)\n"
-         "  --format text|json       output format (default text)\n"
+         "  --format FORMAT          text, json, markdown, sarif, gitlab or github (default text)\n"
          "  -o, --output FILE        write the report to FILE instead of standard output\n"
          "  --fail-over RISK         exit 1 when a pair's risk is over RISK\n"
          "  --fail-on SEVERITY       exit 1 on a finding of SEVERITY or worse (low|medium|high|critical)\n"
@@ -131,6 +132,14 @@ int ar_cli_parse(ar_config *cfg, ar_cli *cli, int argc, char **argv, ar_diag *dg
     else if (strcmp(name, "--include-tests") == 0) cfg->include_tests = true;
     else if (strcmp(name, "--quiet") == 0 || strcmp(name, "-q") == 0) cfg->quiet = true;
     else if (strcmp(name, "--coverage") == 0) AR_VEC_PUSH(&cfg->coverage, val);
+    else if (strcmp(name, "--path-map") == 0) {
+      const char *eqs = strchr(val, '=');
+      if (!eqs || eqs == val) {
+        ar_diag_errorf(dg, NULL, 0, 0, "--path-map %s: expected FROM=TO (a path prefix in the coverage report, and what it is here)", val);
+        return AR_EUSAGE;
+      }
+      AR_VEC_PUSH(&cfg->path_map, val);
+    }
     else if (strcmp(name, "--history") == 0) { cfg->history = val; cfg->history_explicit = true; }
     else if (strcmp(name, "--record") == 0) {
       if (!*val) { ar_diag_errorf(dg, NULL, 0, 0, "--record needs a non-empty checkpoint name"); return AR_EUSAGE; }
@@ -141,8 +150,12 @@ int ar_cli_parse(ar_config *cfg, ar_cli *cli, int argc, char **argv, ar_diag *dg
     else if (strcmp(name, "--format") == 0) {
       if (strcmp(val, "text") == 0) cfg->format = AR_FMT_TEXT;
       else if (strcmp(val, "json") == 0) cfg->format = AR_FMT_JSON;
+      else if (strcmp(val, "markdown") == 0) cfg->format = AR_FMT_MARKDOWN;
+      else if (strcmp(val, "sarif") == 0) cfg->format = AR_FMT_SARIF;
+      else if (strcmp(val, "gitlab") == 0) cfg->format = AR_FMT_GITLAB;
+      else if (strcmp(val, "github") == 0) cfg->format = AR_FMT_GITHUB;
       else {
-        ar_diag_errorf(dg, NULL, 0, 0, "--format %s: expected text or json", val);
+        ar_diag_errorf(dg, NULL, 0, 0, "--format %s: expected text, json, markdown, sarif, gitlab or github", val);
         return AR_EUSAGE;
       }
     } else if (strcmp(name, "--fail-over") == 0) {
@@ -194,3 +207,5 @@ int ar_cli_parse(ar_config *cfg, ar_cli *cli, int argc, char **argv, ar_diag *dg
   }
   return AR_OK;
 }
+
+const char *ar_cli_explain(const char *code) { return ar_rule_help(code); }

@@ -13,18 +13,29 @@ void ar_coverage_apply(ar_run *run, ar_cov *cov)
 {
   run->filecov = ar_xcalloc(run->files.len + 1, sizeof(ar_filecov));
   for (size_t i = 0; i < run->files.len; i++) {
-    const ar_file *f = run->files.items[i];
+    ar_file *f = run->files.items[i];
     ar_filecov *fc = &run->filecov[i];
     const ar_cov_file *cf = cov ? ar_cov_lookup(cov, f->path) : NULL;
     if (!cf) {
       fc->measured = false;
       fc->statements = fc->untested = f->statements;
+      for (size_t k = 0; k < f->funcs.len; k++) /* not measured: every line untested */
+        f->funcs.items[k].untested = f->funcs.items[k].end - f->funcs.items[k].start + 1;
       continue;
     }
     fc->measured = true;
     fc->statements = (uint32_t)cf->nlines;
     for (size_t k = 0; k < cf->nlines; k++)
       if (cf->hits[k] == 0) fc->untested++;
+    /* Per function, for "test next": lines are sorted, functions few. */
+    for (size_t k = 0; k < f->funcs.len; k++) {
+      ar_func *fn = &f->funcs.items[k];
+      for (size_t l = 0; l < cf->nlines; l++) {
+        if (cf->lines[l] < fn->start || cf->lines[l] > fn->end) continue;
+        fn->statements++;
+        if (cf->hits[l] == 0) fn->untested++;
+      }
+    }
   }
   if (cov) {
     run->cov_files = ar_cov_count(cov);

@@ -90,6 +90,7 @@ void ar_config_dispose(ar_config *cfg)
 {
   AR_VEC_FREE(&cfg->paths);
   AR_VEC_FREE(&cfg->coverage);
+  AR_VEC_FREE(&cfg->path_map);
   AR_VEC_FREE(&cfg->exclude);
 }
 

@@ -191,6 +191,7 @@ int ar_pipeline_check(const ar_config *cfg, FILE *out, ar_diag *dg)
   if (cfg->dump) err = ar_report_dump(&run, cfg->dump, &report); /* 9 report */
   else err = ar_report_render(&run, use_color(cfg, out), &report);
   if (err == AR_ELIMIT) ar_diag_errorf(dg, NULL, 0, 0, "the report is larger than %u MiB", AR_MAX_REPORT_BYTES >> 20);
+  if (err == AR_EUSAGE) ar_diag_errorf(dg, NULL, 0, 0, "this build cannot render the requested format");
   if (err < 0) goto done;
   if ((err = write_output(cfg, &report, out, dg)) < 0) goto done;
   err = run.gate.passed ? 0 : 1;                            /* 10 gate */

@@ -35,6 +35,9 @@ typedef struct ar_rule {
 extern const ar_rule ar_rules[AR_RULE_COUNT];
 /** Rule by code ("AR101", case-insensitive) or name; NULL when unknown. */
 const ar_rule *ar_rule_find(const char *code_or_name);
+/** The long explanation of a rule (what, why it breaks, example, fix); NULL if unknown.
+ *  Static storage. */
+const char *ar_rule_help(const char *code);
 const char *ar_severity_name(ar_severity s);
 const char *ar_confidence_name(ar_confidence c);
 /** Parse "critical"… / "certain"…; -1 when unknown. */
@@ -52,6 +55,7 @@ typedef AR_VEC(const char *) ar_strvec;
 typedef struct ar_config {
   ar_strvec paths;          /* what to scan; default "." */
   ar_strvec coverage;       /* coverage files; empty: ./coverage.xml when present */
+  ar_strvec path_map;       /* "FROM=TO" prefixes rewriting coverage paths, tried in order */
   const char *history;      /* NULL: .alignrisk/history.json when present */
   bool history_explicit;    /* --history given: the file must exist (unless recording) */
   const char *record;       /* --record NAME */
@@ -184,6 +188,8 @@ typedef struct ar_ref {
 typedef struct ar_func {
   const char *qualname;
   uint32_t start, end;
+  /* coverage stage: */
+  uint32_t statements, untested; /* measured statement lines in [start, end] and those with 0 hits */
 } ar_func;
 
 typedef struct ar_suppress {

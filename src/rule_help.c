@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT
- * explain.c - `alignrisk explain CODE`: each rule's long explanation, kept beside the
- * CLI because only the CLI prints it. */
+ * rule_help.c - each rule's long explanation: what it detects, why it breaks at runtime,
+ * an example, how to fix it. Printed by `alignrisk explain CODE` and carried as help text
+ * in reports that embed rule metadata (SARIF). */
 #include <strings.h>
 
-#include "alignrisk/cli.h"
+#include "alignrisk/model.h"
 
 static const struct { const char *code, *text; } docs[] = {
     {"AR101",
@@ -72,7 +73,7 @@ static const struct { const char *code, *text; } docs[] = {
      "  2. Use the member the enum has (EFFECTIVE for COMPLIANT, INEFFECTIVE for NON_COMPLIANT).\n"},
 };
 
-const char *ar_cli_explain(const char *code)
+const char *ar_rule_help(const char *code)
 {
   for (size_t i = 0; i < sizeof docs / sizeof *docs; i++)
     if (strcasecmp(code, docs[i].code) == 0) return docs[i].text;
