@@ -21,19 +21,23 @@ CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka)
 CMOCKA_LIBS   = $(shell pkg-config --libs cmocka)
 SYS_TSPY   = $(shell pkg-config --exists tree-sitter-python 2>/dev/null && echo yes)
 TSPY_DIR   := third_party/tree-sitter-python/src
+SYS_TSTOML = $(shell pkg-config --exists tree-sitter-toml 2>/dev/null && echo yes)
+TSTOML_DIR := third_party/tree-sitter-toml/src
 
 ALL_CFLAGS = $(CFLAGS) $(EXTRA_CFLAGS) -std=c11 -D_POSIX_C_SOURCE=200809L -D_GNU_SOURCE \
              -Iinclude $(WARN) $(if $(filter 1,$(WERROR)),-Werror) $(PKG_CFLAGS) -pthread
 
 LIB_SRCS  := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJS  := $(LIB_SRCS:src/%.c=$(B)/%.o)
-TS_OBJS    = $(if $(SYS_TSPY),,$(B)/ts/python_parser.o $(B)/ts/python_scanner.o)
-TS_LIBS    = $(if $(SYS_TSPY),$(shell pkg-config --libs tree-sitter-python))
+TS_OBJS    = $(if $(SYS_TSPY),,$(B)/ts/python_parser.o $(B)/ts/python_scanner.o) \
+             $(if $(SYS_TSTOML),,$(B)/ts/toml_parser.o $(B)/ts/toml_scanner.o)
+TS_LIBS    = $(if $(SYS_TSPY),$(shell pkg-config --libs tree-sitter-python)) \
+             $(if $(SYS_TSTOML),$(shell pkg-config --libs tree-sitter-toml))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 DEPFILES  := $(LIB_OBJS:.o=.d) $(B)/main.d $(UNIT_BINS:=.d)
 
-.PHONY: all deps demo test unit golden golden-update san check check-deps bench clean
+.PHONY: all deps demo test unit golden golden-update san check check-deps bench install clean
 all: $(B)/alignrisk
 
 deps:
@@ -47,6 +51,10 @@ $(B)/%.o: src/%.c | deps
 $(B)/ts/python_%.o: | deps
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(VENDOR_CFLAGS) $(EXTRA_CFLAGS) -I$(TSPY_DIR) -c $(TSPY_DIR)/$*.c -o $@
+
+$(B)/ts/toml_%.o: | deps
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(VENDOR_CFLAGS) $(EXTRA_CFLAGS) -I$(TSTOML_DIR) -c $(TSTOML_DIR)/$*.c -o $@
 
 $(B)/libalignrisk.a: $(LIB_OBJS) $(TS_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
@@ -100,6 +108,13 @@ check-deps:
 	  src/history.c src/score.c src/report*.c 2>/dev/null | \
 	  awk -F: '{ f=$$1; sub(/^src\//,"",f); sub(/\.c$$/,"",f); sub(/_.*/,"",f); \
 	    if ($$0 !~ "alignrisk/" f "\\.h") print }' | grep . && echo "check-deps: ok"
+
+# `make install` (PREFIX=/usr/local, DESTDIR for packaging): the binary the pre-commit hook
+# and CI jobs run as `alignrisk`.
+PREFIX   ?= /usr/local
+install: $(B)/alignrisk
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(B)/alignrisk $(DESTDIR)$(PREFIX)/bin/alignrisk
 
 clean:
 	rm -rf build build-san build-fuzz

@@ -4,8 +4,9 @@
 # 1. Debian packages found through pkg-config (and the tools the build runs); installs the
 #    missing ones when run as root, else prints the exact apt-get line and exits 1.
 # 2. The pinned tree-sitter grammars of scripts/grammars.lock, unless a system pkg-config
-#    package provides them: `npm pack`, sha512 integrity check, unpack only src/ into
-#    third_party/<name>/ (git-ignored). Quiet and fast when nothing is missing.
+#    package provides them (named like the npm package without its @scope/):
+#    `npm pack`, sha512 integrity check, unpack only src/ into third_party/<dir>/
+#    (git-ignored). Quiet and fast when nothing is missing.
 set -eu
 cd "$(dirname "$0")/.."
 
@@ -26,7 +27,7 @@ fi
 grammar_missing=0
 while read -r name version dir integrity; do
   case "$name" in '#'*|'') continue ;; esac
-  pkg-config --exists "$name" 2>/dev/null && continue
+  pkg-config --exists "${name##*/}" 2>/dev/null && continue
   [ -f "third_party/$dir/.integrity" ] && [ "$(cat "third_party/$dir/.integrity")" = "$integrity" ] && continue
   grammar_missing=1
 done < scripts/grammars.lock
@@ -52,7 +53,7 @@ fi
 [ "$grammar_missing" = 1 ] || exit 0
 while read -r name version dir integrity; do
   case "$name" in '#'*|'') continue ;; esac
-  pkg-config --exists "$name" 2>/dev/null && continue
+  pkg-config --exists "${name##*/}" 2>/dev/null && continue
   dest="third_party/$dir"
   [ -f "$dest/.integrity" ] && [ "$(cat "$dest/.integrity")" = "$integrity" ] && continue
   tmp=$(mktemp -d)
@@ -60,6 +61,7 @@ while read -r name version dir integrity; do
   echo "deps: fetching $name@$version" >&2
   (cd "$tmp" && npm pack --silent "$name@$version" >/dev/null 2>npm.log) || {
     cat "$tmp/npm.log" >&2; echo "deps: npm pack $name@$version failed" >&2; exit 1; }
+  # npm names a scoped package's tarball scope-name-version.tgz; there is only one.
   tgz=$(ls "$tmp"/*.tgz)
   got="sha512-$(openssl dgst -sha512 -binary "$tgz" | openssl base64 -A)"
   if [ "$got" != "$integrity" ]; then

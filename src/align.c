@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 
 size_t ar_align_distance(const char *a, const char *b, size_t cap)
@@ -67,7 +68,7 @@ const char *ar_align_fingerprint(ar_arena *arena, const char *rule, const char *
                                  const char *attr, const char *file, const char *func)
 {
   const char *parts[] = {rule, cls, attr, file, func};
-  uint64_t h = 1469598103934665603ull;
+  uint64_t h = 14695981039346656037ull;
   for (size_t i = 0; i < 5; i++) {
     const char *s = parts[i] ? parts[i] : "";
     for (size_t j = 0; j <= strlen(s); j++) { /* includes the NUL: "ab","c" != "a","bc" */
@@ -89,7 +90,7 @@ static void collect_names(const ar_class *c, name_vec *out, bool on_class, int d
   for (size_t i = 0; i < c->nfields; i++) {
     const ar_field *f = &c->fields[i];
     if (f->name[0] == '_' || (on_class && f->kind == AR_FIELD_INIT_ONLY)) continue;
-    if (c->kind == AR_KIND_ENUM && f->kind != AR_FIELD_ATTR) continue; /* members only */
+    if (c->kind == AR_KIND_ENUM && f->kind != AR_FIELD_MEMBER) continue; /* members only */
     AR_VEC_PUSH(out, f->name);
   }
   for (size_t i = 0; i < c->nbases; i++)
@@ -137,15 +138,94 @@ static char *init_key(ar_run *run, const ar_class *c, const char *attr)
   return ar_arena_printf(&run->arena, "%p:%s", (const void *)c, attr);
 }
 
+/* ---- values stored in or compared with a field (AR202-AR205) ---------------------------- */
+
+static const char *member_part(const char *dotted)
+{
+  const char *dot = strrchr(dotted, '.');
+  return dot ? dot + 1 : dotted;
+}
+
+/* Whether `s` is a member name or a member value of enum `e`. Both are accepted: SQLAlchemy's
+ * Enum(E) stores names (values with values_callable), and code compares either. */
+static bool enum_accepts(const ar_class *e, const char *s)
+{
+  for (size_t i = 0; i < e->nfields; i++) {
+    const ar_field *m = &e->fields[i];
+    if (m->kind != AR_FIELD_MEMBER) continue;
+    if (strcmp(m->name, s) == 0 || (m->value && strcmp(m->value, s) == 0)) return true;
+  }
+  return false;
+}
+
+/* Every value of `a`'s members is one of `b`'s: `a` is an alias of (part of) `b`. */
+static bool enum_values_subset(const ar_class *a, const ar_class *b)
+{
+  size_t n = 0;
+  for (size_t i = 0; i < a->nfields; i++) {
+    const ar_field *m = &a->fields[i];
+    if (m->kind != AR_FIELD_MEMBER || !m->value) continue;
+    if (!enum_accepts(b, m->value)) return false;
+    n++;
+  }
+  return n > 0;
+}
+
+static size_t utf8_length(const char *s)
+{
+  size_t n = 0;
+  for (; *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
+  return n;
+}
+
+/* Which value rule `r`'s value breaks on field `fld`, if any; sets *sev and *detail. */
+static int value_rule(ar_run *run, const ar_field *fld, const ar_ref *r, ar_severity *sev,
+                      const char **detail)
+{
+  bool store = r->kind == AR_REF_WRITE || r->kind == AR_REF_CTOR_KWARG;
+  if (!store && !r->compare) return -1;
+  const char *verb = store ? "stored in" : "compared with";
+  if (r->vkind == AR_VAL_MEMBER && fld->enum_cls && r->value_enum && r->value_enum != fld->enum_cls) {
+    bool alias = enum_values_subset(r->value_enum, fld->enum_cls);
+    *sev = alias ? AR_SEV_LOW : AR_SEV_HIGH;
+    *detail = ar_arena_printf(&run->arena, "%s is %s a column typed Enum(%s)%s", r->value, verb,
+                              fld->enum_cls->name, alias ? "; its values are all values of that enum (an alias)" : "");
+    return AR_R202;
+  }
+  if (r->vkind == AR_VAL_STR) {
+    const ar_class *e = fld->enum_cls ? fld->enum_cls : fld->value_enum_cls;
+    if (e && !enum_accepts(e, r->value)) {
+      *sev = AR_SEV_MEDIUM;
+      *detail = ar_arena_printf(&run->arena, "\"%s\" is %s a column that holds %s, which has no such %s", r->value, verb,
+                                e->name, fld->enum_cls ? "member" : "value");
+      return AR_R203;
+    }
+    if (store && fld->str_len >= 0 && utf8_length(r->value) > (size_t)fld->str_len) {
+      *sev = AR_SEV_MEDIUM;
+      *detail = ar_arena_printf(&run->arena, "a %zu-character string is stored in String(%d)",
+                                utf8_length(r->value), fld->str_len);
+      return AR_R204;
+    }
+  }
+  if (r->vkind == AR_VAL_NONE && store && fld->nullable == 0) {
+    *sev = AR_SEV_MEDIUM;
+    *detail = ar_arena_strdup(&run->arena, "None is stored in a nullable=False column");
+    return AR_R205;
+  }
+  return -1;
+}
+
 static void check_ref(ar_run *run, ar_file *f, const ar_ref *r, const ar_map *init_at_class)
 {
   const ar_config *cfg = run->cfg;
   ar_class *cls = r->target;
-  if (!cls) return;
+  if (!cls || ((r->flags & AR_REF_GUESS) && !cfg->guess_names)) return;
   int rule = -1;
   bool on_class = true;
+  ar_severity sev = AR_SEV_CRITICAL;
+  const char *detail = NULL;
   if (cls->kind == AR_KIND_MODEL) {
-    const ar_field *fld;
+    const ar_field *fld = NULL;
     switch (r->kind) {
     case AR_REF_READ:
     case AR_REF_WRITE:
@@ -159,32 +239,57 @@ static void check_ref(ar_run *run, ar_file *f, const ar_ref *r, const ar_map *in
       if (!fld) rule = r->kind == AR_REF_READ ? AR_R102 : AR_R101;
       break;
     case AR_REF_CLASS_ATTR:
-      if (!ar_class_field(cls, r->attr, true)) rule = AR_R103;
+      if (!(fld = ar_class_field(cls, r->attr, true))) rule = AR_R103;
       break;
     case AR_REF_CTOR_KWARG:
       if (!ctor_accepts(cls, r->attr)) rule = AR_R104;
+      else fld = ar_class_field(cls, r->attr, false);
       break;
     case AR_REF_FILTER_BY:
       if (!ar_class_field(cls, r->attr, true)) rule = AR_R105;
       break;
     default: return;
     }
+    if (rule < 0 && fld && r->vkind != AR_VAL_UNKNOWN) rule = value_rule(run, fld, r, &sev, &detail);
+    else if (rule >= 0) sev = ar_rules[rule].severity;
   } else if (cls->kind == AR_KIND_ENUM && r->kind == AR_REF_CLASS_ATTR) {
     if (!ar_class_field(cls, r->attr, true)) rule = AR_R201;
   }
+  if (rule < 0) return;
+  if (rule < AR_R202) sev = ar_rules[rule].severity;
   if (rule < 0 || !cfg->select[rule]) return;
   ar_confidence conf = cls->open ? AR_CONF_POSSIBLE : r->conf;
   if (conf < cfg->min_confidence) return;
   if (suppressed(f, r->line, ar_rules[rule].code)) return;
-  ar_finding fd = {.rule = (ar_rule_id)rule, .severity = ar_rules[rule].severity, .conf = conf,
+  ar_finding fd = {.rule = (ar_rule_id)rule, .severity = sev, .conf = conf, .detail = detail,
                    .cls = cls, .model = cls, .file = f, .attr = r->attr, .func = r->func,
                    .evidence = r->evidence, .line = r->line, .col = r->col, .line_hits = -1,
                    .recurrence = 1};
   if (rule == AR_R201 && r->ctx_target && r->ctx_target->kind == AR_KIND_MODEL) fd.model = r->ctx_target;
-  name_vec names = {0};
-  collect_names(cls, &names, on_class, 0);
-  fd.suggestion = ar_align_suggest(r->attr, names.items, names.len);
-  AR_VEC_FREE(&names);
+  if (rule < AR_R202) { /* a missing name: suggest the closest existing one */
+    name_vec names = {0};
+    collect_names(cls, &names, on_class, 0);
+    fd.suggestion = ar_align_suggest(r->attr, names.items, names.len);
+    AR_VEC_FREE(&names);
+  } else if (rule == AR_R202 || rule == AR_R203) { /* a wrong value: suggest a right one */
+    const ar_field *fld = ar_class_field(cls, r->attr, false);
+    const ar_class *e = fld ? (fld->enum_cls ? fld->enum_cls : fld->value_enum_cls) : NULL;
+    name_vec names = {0};
+    if (e) {
+      const char *want = r->vkind == AR_VAL_MEMBER ? member_part(r->value) : r->value;
+      collect_names(e, &names, true, 0);
+      const char *m = NULL;
+      /* The same member name in the column's enum, then the same ignoring case ("red" for
+       * RED), then the closest name. */
+      for (size_t i = 0; i < names.len && !m; i++)
+        if (strcmp(names.items[i], want) == 0) m = names.items[i];
+      for (size_t i = 0; i < names.len && !m; i++)
+        if (strcasecmp(names.items[i], want) == 0) m = names.items[i];
+      if (!m) m = ar_align_suggest(want, names.items, names.len);
+      if (m) fd.suggestion = ar_arena_printf(&run->arena, "%s.%s", e->name, m);
+    }
+    AR_VEC_FREE(&names);
+  }
   fd.pattern = ar_arena_printf(&run->arena, "%s:%s", ar_rules[rule].family, r->attr);
   fd.fingerprint = ar_align_fingerprint(&run->arena, ar_rules[rule].code, cls->name, r->attr,
                                         f->path, r->func);
@@ -211,7 +316,7 @@ static void attach_sources(ar_run *run, ar_diag *dg)
     while (j < run->findings.len && run->findings.items[j].file == f) j++;
     FILE *fp = fopen(f->abspath, "rb");
     if (!fp) {
-      ar_diag_warnf(dg, f->path, 0, 0, "vanished before its source lines could be shown");
+      ar_diag_warnf(dg, f->abspath, 0, 0, "vanished before its source lines could be shown");
       i = j;
       continue;
     }

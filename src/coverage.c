@@ -1,82 +1,58 @@
 /* SPDX-License-Identifier: MIT
- * coverage.c - stage "coverage": stream Cobertura XML into sorted per-file line/hit arrays,
- * then map scanned paths onto report entries (exact name, <source> root, path suffix).
- * Before editing: the byte guard in io_read keeps every DTD away from libxml2; the reader's
- * node-type checks are only the second line of defence. Keep both. */
-#include "alignrisk/coverage.h"
+ * coverage.c - stage "coverage": the table every reader fills (per-file line data, packed),
+ * path normalization and path maps, merging reports, mapping scanned paths onto entries
+ * (exact name, <source> root, path suffix), and ar_cov_load, which picks the reader
+ * (coverage_xml.c, coverage_json.c, coverage_lcov.c) by the report's first bytes.
+ * Before editing: entries never move once added (callers keep pointers to them), and a
+ * report reaches the caller's table only after it was read to the end without error. */
+#include "coverage_int.h"
 
 #include <errno.h>
-#include <libxml/xmlerror.h>
-#include <libxml/xmlreader.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "alignrisk/buf.h"
 #include "alignrisk/mem.h"
-#include "alignrisk/vec.h"
 
-#define SOURCE_MAX 4096u /* longer <source> text is not a path we could ever match */
-
-typedef struct entry {
-  ar_cov_file pub;   /* what callers see; pub.name is owned here */
-  const char *base;  /* basename, points into pub.name */
-  size_t name_len, base_len;
-  size_t cap;        /* capacity of pub.lines and pub.hits */
-  size_t next_base;  /* next entry (index + 1) with the same basename; 0 ends the chain */
-  bool dirty;        /* lines arrived out of order since the last finalize() */
-} entry;
-
-/* Open addressing, linear probing. A slot holds an entry index + 1 (0 = empty); keys live
- * in the entries, so the table itself owns nothing but its slot array. */
-typedef struct table {
-  size_t *slots;
-  size_t cap, len; /* cap is a power of two, len <= cap / 2 */
-} table;
-
-struct ar_cov {
-  AR_VEC(entry *) files;  /* load order; an entry never moves, so lookups stay valid */
-  AR_VEC(char *) sources; /* <source> roots: '/' separators, no trailing '/' */
-  table by_name;          /* full name -> entry */
-  table by_base;          /* basename -> head of the next_base chain */
-  char *scratch;          /* source + "/" + name, reused by lookups */
-  size_t scratch_cap;
-};
+#define SNIFF_MAX (1u << 20) /* blank bytes we skip looking for the first real one */
 
 static bool is_sep(char c) { return c == '/' || c == '\\'; }
 
 /* ---- hash index ----------------------------------------------------------------------- */
 
+typedef ar_cov__entry entry;
+
 static size_t hash_key(const char *s, size_t n)
 {
-  uint64_t h = 1469598103934665603u; /* FNV-1a: short keys, no adversary worth more */
+  uint64_t h = 14695981039346656037u; /* FNV-1a: short keys, no adversary worth more */
   for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211u;
   return (size_t)(h ^ (h >> 29));
 }
 
-static size_t *table_slot(const ar_cov *cov, const table *t, bool by_base, const char *key,
-                          size_t n)
+static const char *base_of(const entry *e) { return e->name + e->name_len - e->base_len; }
+
+static uint32_t *index_slot(const ar_cov *cov, const ar_cov__index *t, bool by_base,
+                            const char *key, size_t n)
 {
   size_t mask = t->cap - 1;
   for (size_t i = hash_key(key, n) & mask;; i = (i + 1) & mask) {
     if (!t->slots[i]) return &t->slots[i];
     const entry *e = cov->files.items[t->slots[i] - 1];
-    const char *k = by_base ? e->base : e->pub.name;
+    const char *k = by_base ? base_of(e) : e->name;
     size_t kn = by_base ? e->base_len : e->name_len;
     if (kn == n && memcmp(k, key, n) == 0) return &t->slots[i];
   }
 }
 
-static void table_reserve(ar_cov *cov, table *t, bool by_base)
+static void index_reserve(ar_cov *cov, ar_cov__index *t, bool by_base)
 {
   if ((t->len + 1) * 2 <= t->cap) return;
-  table old = *t;
+  ar_cov__index old = *t;
   t->cap = old.cap * 2;
   t->slots = ar_xcalloc(t->cap, sizeof(*t->slots));
   for (size_t i = 0; i < old.cap; i++) {
     if (!old.slots[i]) continue;
     const entry *e = cov->files.items[old.slots[i] - 1];
-    *table_slot(cov, t, by_base, by_base ? e->base : e->pub.name,
+    *index_slot(cov, t, by_base, by_base ? base_of(e) : e->name,
                 by_base ? e->base_len : e->name_len) = old.slots[i];
   }
   free(old.slots);
@@ -84,100 +60,408 @@ static void table_reserve(ar_cov *cov, table *t, bool by_base)
 
 static entry *find_entry(const ar_cov *cov, const char *name, size_t n)
 {
-  size_t s = *table_slot(cov, &cov->by_name, false, name, n);
+  uint32_t s = *index_slot(cov, &cov->by_name, false, name, n);
   return s ? cov->files.items[s - 1] : NULL;
 }
 
 /* Append `e` (whose name is not in the table yet) and index it under both keys. */
 static void add_entry(ar_cov *cov, entry *e)
 {
-  size_t idx = cov->files.len;
+  AR_ASSERT(cov->files.len < UINT32_MAX);
+  uint32_t idx = (uint32_t)cov->files.len;
   AR_VEC_PUSH(&cov->files, e);
-  table_reserve(cov, &cov->by_name, false);
-  table_reserve(cov, &cov->by_base, true);
-  *table_slot(cov, &cov->by_name, false, e->pub.name, e->name_len) = idx + 1;
+  index_reserve(cov, &cov->by_name, false);
+  index_reserve(cov, &cov->by_base, true);
+  *index_slot(cov, &cov->by_name, false, e->name, e->name_len) = idx + 1;
   cov->by_name.len++;
-  size_t *s = table_slot(cov, &cov->by_base, true, e->base, e->base_len);
+  uint32_t *s = index_slot(cov, &cov->by_base, true, base_of(e), e->base_len);
   if (!*s) cov->by_base.len++;
   e->next_base = *s; /* new chain head; chain order is irrelevant, lookup ranks candidates */
   *s = idx + 1;
 }
 
-static entry *intern_entry(ar_cov *cov, char *name) /* consumes name */
+static void free_arrays(entry *e)
 {
-  size_t n = strlen(name);
-  entry *e = find_entry(cov, name, n);
-  if (e) {
-    free(name);
-    return e;
-  }
-  e = ar_xcalloc(1, sizeof(*e));
-  const char *slash = strrchr(name, '/');
-  e->pub.name = name;
-  e->name_len = n;
-  e->base = slash ? slash + 1 : name;
-  e->base_len = n - (size_t)(e->base - name);
-  add_entry(cov, e);
-  return e;
+  ar_cov_file *f = &e->pub;
+  free(f->lines);
+  free(f->hits);
+  free(f->br_covered);
+  free(f->br_total);
+  f->lines = f->hits = f->br_covered = f->br_total = NULL;
+  e->cap = 0;
 }
 
 static void free_entry(entry *e)
 {
   if (!e) return;
-  free(e->pub.name);
-  free(e->pub.lines);
-  free(e->pub.hits);
+  free_arrays(e);
+  free(e->packed);
   free(e);
 }
 
-/* ---- line arrays ---------------------------------------------------------------------- */
+/* ---- paths ------------------------------------------------------------------------------ */
 
-static void add_line(entry *e, uint32_t line, uint32_t hits)
+/* The one spelling of a report path that everything else compares: '\\' becomes '/', runs
+ * of '/' collapse, "." components go ("./a/./b" -> "a/b", "." -> ""), no trailing '/' but
+ * for "/" itself. ".." is kept: without the file system we cannot know what it undoes.
+ * Writes at most n + 1 bytes to out (NUL-terminated); returns the length. */
+static size_t normalize(char *out, const char *s, size_t n)
 {
-  ar_cov_file *f = &e->pub;
-  if (f->nlines == e->cap) {
-    e->cap = e->cap ? e->cap * 2 : 16;
-    f->lines = ar_xrealloc(f->lines, e->cap * sizeof(*f->lines));
-    f->hits = ar_xrealloc(f->hits, e->cap * sizeof(*f->hits));
+  size_t o = 0;
+  for (size_t i = 0; i < n;) {
+    if (is_sep(s[i])) {
+      if (o == 0 || out[o - 1] != '/') out[o++] = '/';
+      i++;
+      continue;
+    }
+    bool comp_start = o == 0 || out[o - 1] == '/';
+    if (comp_start && s[i] == '.' && (i + 1 == n || is_sep(s[i + 1]))) {
+      i += i + 1 < n ? 2 : 1; /* a "." component and its separator */
+      continue;
+    }
+    out[o++] = s[i++];
   }
-  // coverage.py writes lines in order, so most files never need the sort below.
-  if (f->nlines && f->lines[f->nlines - 1] >= line) e->dirty = true;
-  f->lines[f->nlines] = line;
-  f->hits[f->nlines++] = hits;
+  while (o > 1 && out[o - 1] == '/') o--;
+  out[o] = '\0';
+  return o;
 }
 
-typedef struct pair {
-  uint32_t line, hits;
-} pair;
-
-static int cmp_pair(const void *a, const void *b)
+static bool is_absolute(const char *p)
 {
-  uint32_t x = ((const pair *)a)->line, y = ((const pair *)b)->line;
+  return p[0] == '/' || (p[0] && p[1] == ':'); /* "C:/..." after normalization */
+}
+
+/* Does `name` start with the path-map prefix `from`, at a component boundary? A drive
+ * letter matches in either case ("c:/a" and "C:/a"), as Windows itself would. */
+static bool map_matches(const ar_cov__map *m, const char *name, size_t n)
+{
+  size_t k = m->from_len;
+  if (n < k) return false;
+  size_t i = 0;
+  char a = (char)(m->from[0] | 0x20), b = (char)(name[0] | 0x20);
+  if (k >= 2 && m->from[1] == ':' && name[1] == ':' && a >= 'a' && a <= 'z' && a == b)
+    i = 2;
+  if (memcmp(name + i, m->from + i, k - i) != 0) return false;
+  return n == k || name[k] == '/' || m->from[k - 1] == '/';
+}
+
+/* Normalize `raw` into `*buf` (grown as needed) and apply the first matching path map of
+ * `maps`. Returns the length of the result in *buf. */
+static size_t canonical(const ar_cov *maps, char **buf, size_t *cap, const char *raw, size_t n)
+{
+  size_t need = 2 * n + 3;
+  for (size_t i = 0; i < maps->maps.len; i++) need += strlen(maps->maps.items[i].to);
+  if (need > *cap) {
+    *buf = ar_xrealloc(*buf, need);
+    *cap = need;
+  }
+  char *b = *buf;
+  size_t len = normalize(b, raw, n);
+  for (size_t i = 0; i < maps->maps.len; i++) {
+    const ar_cov__map *m = &maps->maps.items[i];
+    if (!map_matches(m, b, len)) continue;
+    // Build to + '/' + rest behind the normalized name, then normalize it back to the
+    // front (which drops a doubled '/'): "to" may be "" (the root), "rest" empty.
+    const char *rest = b + m->from_len;
+    size_t tl = strlen(m->to), rl = len - m->from_len, o = 0;
+    if (rl && *rest == '/') rest++, rl--;
+    char *tmp = b + len + 1;
+    memcpy(tmp, m->to, tl);
+    o = tl;
+    if (tl && rl) tmp[o++] = '/';
+    memcpy(tmp + o, rest, rl);
+    len = normalize(b, tmp, o + rl);
+    break;
+  }
+  return len;
+}
+
+int ar_cov_add_path_map(ar_cov *cov, const char *from, const char *to)
+{
+  if (!from || !*from || cov->files.len || cov->sources.len) return AR_EUSAGE;
+  to = to ? to : "";
+  ar_cov__map m;
+  m.from = ar_xmalloc(strlen(from) + 1);
+  m.from_len = normalize(m.from, from, strlen(from));
+  m.to = ar_xmalloc(strlen(to) + 1);
+  normalize(m.to, to, strlen(to));
+  if (m.from_len == 0) { /* "." or "./": a prefix of nothing in particular */
+    free(m.from);
+    free(m.to);
+    return AR_EUSAGE;
+  }
+  AR_VEC_PUSH(&cov->maps, m);
+  return AR_OK;
+}
+
+ar_cov__entry *ar_cov__file(ar_cov *stage, const char *raw, size_t n)
+{
+  const ar_cov *maps = stage->parent ? stage->parent : stage;
+  size_t len = canonical(maps, &stage->scratch, &stage->scratch_cap, raw, n);
+  if (len == 0) return NULL;
+  entry *e = find_entry(stage, stage->scratch, len);
+  if (e) return e;
+  if (len >= UINT32_MAX) return NULL; /* not a path */
+  e = ar_xcalloc(1, sizeof(*e) + len + 1);
+  memcpy(e->name, stage->scratch, len + 1);
+  e->pub.name = e->name;
+  e->name_len = (uint32_t)len;
+  const char *slash = strrchr(e->name, '/');
+  e->base_len = (uint32_t)(slash ? len - (size_t)(slash + 1 - e->name) : len);
+  add_entry(stage, e);
+  return e;
+}
+
+void ar_cov__add_source(ar_cov *stage, const char *raw, size_t n)
+{
+  const ar_cov *maps = stage->parent ? stage->parent : stage;
+  size_t len = canonical(maps, &stage->scratch, &stage->scratch_cap, raw, n);
+  for (size_t i = 0; i < stage->sources.len; i++)
+    if (strcmp(stage->sources.items[i], stage->scratch) == 0) return;
+  AR_VEC_PUSH(&stage->sources, ar_xstrndup(stage->scratch, len));
+}
+
+/* ---- line data ---------------------------------------------------------------------------- */
+
+/* While open, an entry's lines are plain arrays, appended in report order. Sealed, they are
+ * packed into a byte string, one token per line or per run of lines, each relative to
+ * the previous line number (`delta`, >= 1 since lines are sorted and unique):
+ *
+ *   0ddddddh               one line: delta 1..63, hits h (0 or 1), no branch data
+ *   100hrrrr               r + 2 lines (2..17), each delta 1, hits h, no branch data
+ *   101ddddh ttttcccc      one line: delta 1..15, hits h, t branches (1..15), c taken
+ *   1100000b + varints     anything else: delta, hits [, total, covered when b]
+ *
+ * coverage.py reports 0 or 1 hits and runs of consecutive statements, so a report costs
+ * about a byte per line: the 50 MB bench file (1.2M lines) packs into 1.1 MB. */
+
+enum { TOKEN_MAX = 1 + 4 * 5 }; /* the general form with four 5-byte varints */
+
+static size_t put_varint(uint8_t *p, uint32_t v)
+{
+  size_t n = 0;
+  for (; v >= 0x80; v >>= 7) p[n++] = (uint8_t)(v | 0x80);
+  p[n++] = (uint8_t)v;
+  return n;
+}
+
+static uint32_t get_varint(const uint8_t **p)
+{
+  uint32_t v = 0;
+  for (unsigned shift = 0;; shift += 7) {
+    uint8_t b = *(*p)++;
+    v |= (uint32_t)(b & 0x7f) << shift;
+    if (!(b & 0x80)) return v;
+  }
+}
+
+/* Token for lines [i, n) of `f` after line `prev`; returns its size, *used the lines. */
+static size_t pack_token(const ar_cov_file *f, size_t i, uint32_t prev, uint8_t *p, size_t *used)
+{
+  uint32_t d = f->lines[i] - prev, h = f->hits[i];
+  uint32_t t = f->br_total ? f->br_total[i] : 0, c = f->br_covered ? f->br_covered[i] : 0;
+  *used = 1;
+  if (t == 0 && h <= 1) {
+    size_t r = 0;
+    while (i + r < f->nlines && r < 17 && f->lines[i + r] == prev + r + 1 &&
+           f->hits[i + r] == h && (!f->br_total || f->br_total[i + r] == 0))
+      r++;
+    if (r >= 2) {
+      *used = r;
+      p[0] = (uint8_t)(0x80 | h << 4 | (r - 2));
+      return 1;
+    }
+    if (d <= 63) {
+      p[0] = (uint8_t)(d << 1 | h);
+      return 1;
+    }
+  }
+  if (t >= 1 && t <= 15 && c <= 15 && d <= 15 && h <= 1) {
+    p[0] = (uint8_t)(0xA0 | d << 1 | h);
+    p[1] = (uint8_t)(t << 4 | c);
+    return 2;
+  }
+  size_t n = 1;
+  p[0] = (uint8_t)(0xC0 | (t != 0));
+  n += put_varint(p + n, d);
+  n += put_varint(p + n, h);
+  if (t) {
+    n += put_varint(p + n, t);
+    n += put_varint(p + n, c);
+  }
+  return n;
+}
+
+/* One pass into a buffer sized for a byte a line (what coverage.py data needs), grown
+ * when a report needs more, then trimmed to size. */
+static void pack(entry *e)
+{
+  const ar_cov_file *f = &e->pub;
+  size_t cap = f->nlines + f->nlines / 4 + TOKEN_MAX, size = 0, used;
+  uint8_t *out = ar_xmalloc(cap);
+  uint32_t prev = 0;
+  for (size_t i = 0; i < f->nlines; i += used) {
+    if (cap - size < TOKEN_MAX) out = ar_xrealloc(out, cap += cap / 2);
+    size += pack_token(f, i, prev, out + size, &used);
+    prev = f->lines[i + used - 1];
+  }
+  free(e->packed);
+  e->packed = size ? ar_xrealloc(out, size) : NULL;
+  if (!size) free(out);
+  e->packed_len = size;
+}
+
+static void reserve(entry *e, size_t need)
+{
+  ar_cov_file *f = &e->pub;
+  if (need <= e->cap) return;
+  size_t cap = e->cap ? e->cap : 16;
+  while (cap < need) cap *= 2;
+  f->lines = ar_xrealloc(f->lines, cap * sizeof(*f->lines));
+  f->hits = ar_xrealloc(f->hits, cap * sizeof(*f->hits));
+  if (f->br_total) {
+    f->br_total = ar_xrealloc(f->br_total, cap * sizeof(*f->br_total));
+    f->br_covered = ar_xrealloc(f->br_covered, cap * sizeof(*f->br_covered));
+  }
+  e->cap = cap;
+}
+
+/* Branch arrays appear with the first branch line: zero for the lines before it. */
+static void want_branches(entry *e)
+{
+  ar_cov_file *f = &e->pub;
+  if (f->br_total) return;
+  size_t cap = e->cap ? e->cap : 1;
+  f->br_total = ar_xcalloc(cap, sizeof(*f->br_total));
+  f->br_covered = ar_xcalloc(cap, sizeof(*f->br_covered));
+}
+
+/* Fill the arrays from `packed` (no-op when they are there already). */
+static void unpack(entry *e)
+{
+  ar_cov_file *f = &e->pub;
+  if (f->lines || !f->nlines) return;
+  reserve(e, f->nlines);
+  const uint8_t *p = e->packed, *end = p + e->packed_len;
+  uint32_t line = 0;
+  size_t n = 0;
+  while (p < end) {
+    uint8_t b = *p++;
+    uint32_t h, t = 0, c = 0, run = 1, d;
+    if (b < 0x80) {
+      d = b >> 1, h = b & 1;
+    } else if (b < 0xA0) {
+      d = 1, h = (b >> 4) & 1, run = (b & 0x0f) + 2u;
+    } else if (b < 0xC0) {
+      d = (b >> 1) & 0x0f, h = b & 1;
+      t = *p >> 4, c = *p++ & 0x0f;
+    } else {
+      d = get_varint(&p);
+      h = get_varint(&p);
+      if (b & 1) t = get_varint(&p), c = get_varint(&p);
+    }
+    for (uint32_t k = 0; k < run; k++) {
+      AR_ASSERT(n < f->nlines);
+      line += k ? 1 : d;
+      f->lines[n] = line;
+      f->hits[n] = h;
+      if (t && !f->br_total) want_branches(e);
+      if (f->br_total) f->br_total[n] = t, f->br_covered[n] = c;
+      n++;
+    }
+  }
+  AR_ASSERT(n == f->nlines);
+}
+
+void ar_cov__add_line(ar_cov__entry *e, uint32_t line, uint32_t hits, uint32_t br_covered,
+                      uint32_t br_total)
+{
+  ar_cov_file *f = &e->pub;
+  if (!e->open) {
+    unpack(e); /* reopened: what was sealed comes first, in order */
+    e->open = true;
+  }
+  reserve(e, f->nlines + 1);
+  if (br_total) want_branches(e);
+  // coverage.py writes lines in order, so most files never need the sort in seal().
+  if (f->nlines && f->lines[f->nlines - 1] >= line) e->dirty = true;
+  f->lines[f->nlines] = line;
+  f->hits[f->nlines] = hits;
+  if (f->br_total) f->br_total[f->nlines] = br_total, f->br_covered[f->nlines] = br_covered;
+  f->nlines++;
+}
+
+typedef struct row {
+  uint32_t line, hits, c, t;
+} row;
+
+static int cmp_row(const void *a, const void *b)
+{
+  uint32_t x = ((const row *)a)->line, y = ((const row *)b)->line;
   return (x > y) - (x < y);
 }
 
-/* Sort by line and fold duplicates into one, keeping the max hits: a line repeated by a
- * split <class> or by a second report is covered if any occurrence covered it, and max
- * (unlike a sum) gives the same answer however often the same report is loaded. */
-static void finalize(entry *e)
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+
+/* Sort by line and fold duplicates into one, keeping the max hits (and max branch
+ * counts): a line repeated by a split <class> or by a second report is covered if any
+ * occurrence covered it, and max (unlike a sum) gives the same answer however often the
+ * same report is loaded. Branches merge by count, not identity: an approximation that is
+ * exact when the reports measured the same branches. */
+static void fold(entry *e)
 {
   ar_cov_file *f = &e->pub;
   if (!e->dirty) return;
-  pair *p = ar_xmalloc(f->nlines * sizeof(*p));
-  for (size_t i = 0; i < f->nlines; i++) p[i] = (pair){f->lines[i], f->hits[i]};
-  qsort(p, f->nlines, sizeof(*p), cmp_pair);
+  row *r = ar_xmalloc(f->nlines * sizeof(*r));
+  for (size_t i = 0; i < f->nlines; i++)
+    r[i] = (row){f->lines[i], f->hits[i], f->br_total ? f->br_covered[i] : 0,
+                 f->br_total ? f->br_total[i] : 0};
+  qsort(r, f->nlines, sizeof(*r), cmp_row);
   size_t n = 0;
   for (size_t i = 0; i < f->nlines; i++) {
-    if (n && f->lines[n - 1] == p[i].line) {
-      if (p[i].hits > f->hits[n - 1]) f->hits[n - 1] = p[i].hits;
+    if (n && f->lines[n - 1] == r[i].line) {
+      f->hits[n - 1] = MAX(f->hits[n - 1], r[i].hits);
+      if (f->br_total) {
+        f->br_total[n - 1] = MAX(f->br_total[n - 1], r[i].t);
+        f->br_covered[n - 1] = MAX(f->br_covered[n - 1], r[i].c);
+      }
       continue;
     }
-    f->lines[n] = p[i].line;
-    f->hits[n++] = p[i].hits;
+    f->lines[n] = r[i].line;
+    f->hits[n] = r[i].hits;
+    if (f->br_total) f->br_total[n] = r[i].t, f->br_covered[n] = r[i].c;
+    n++;
   }
   f->nlines = n;
   e->dirty = false;
-  free(p);
+  free(r);
+}
+
+void ar_cov__seal(ar_cov__entry *e)
+{
+  if (!e->open) return;
+  fold(e);
+  e->pub.nmissed = 0;
+  for (size_t i = 0; i < e->pub.nlines; i++) e->pub.nmissed += e->pub.hits[i] == 0;
+  pack(e);
+  free_arrays(e);
+  e->open = false;
+}
+
+bool ar_cov__parse_u32(const char *s, size_t n, uint32_t max, bool saturate, uint32_t *out)
+{
+  uint64_t v = 0;
+  if (n == 0) return false;
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    v = v * 10 + (uint64_t)(s[i] - '0');
+    if (v > max) {
+      if (!saturate) return false;
+      v = max;
+    }
+  }
+  *out = (uint32_t)v;
+  return true;
 }
 
 /* ---- public table API ----------------------------------------------------------------- */
@@ -186,8 +470,8 @@ ar_cov *ar_cov_new(void)
 {
   ar_cov *cov = ar_xcalloc(1, sizeof(*cov));
   cov->by_name.cap = cov->by_base.cap = 64;
-  cov->by_name.slots = ar_xcalloc(64, sizeof(size_t));
-  cov->by_base.slots = ar_xcalloc(64, sizeof(size_t));
+  cov->by_name.slots = ar_xcalloc(64, sizeof(uint32_t));
+  cov->by_base.slots = ar_xcalloc(64, sizeof(uint32_t));
   return cov;
 }
 
@@ -196,8 +480,13 @@ void ar_cov_free(ar_cov *cov)
   if (!cov) return;
   for (size_t i = 0; i < cov->files.len; i++) free_entry(cov->files.items[i]);
   for (size_t i = 0; i < cov->sources.len; i++) free(cov->sources.items[i]);
+  for (size_t i = 0; i < cov->maps.len; i++) {
+    free(cov->maps.items[i].from);
+    free(cov->maps.items[i].to);
+  }
   AR_VEC_FREE(&cov->files);
   AR_VEC_FREE(&cov->sources);
+  AR_VEC_FREE(&cov->maps);
   free(cov->by_name.slots);
   free(cov->by_base.slots);
   free(cov->scratch);
@@ -211,9 +500,17 @@ const ar_cov_file *ar_cov_at(const ar_cov *cov, size_t i)
   return &AR_VEC_AT(&cov->files, i)->pub;
 }
 
+const ar_cov_file *ar_cov_decode(ar_cov *cov, size_t i)
+{
+  entry *e = AR_VEC_AT(&cov->files, i);
+  unpack(e);
+  return &e->pub;
+}
+
 long ar_cov_line_hits(const ar_cov_file *f, uint32_t line)
 {
-  size_t lo = 0, hi = f ? f->nlines : 0;
+  if (!f || !f->lines) return -1;
+  size_t lo = 0, hi = f->nlines;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
     if (f->lines[mid] < line)
@@ -221,11 +518,11 @@ long ar_cov_line_hits(const ar_cov_file *f, uint32_t line)
     else
       hi = mid;
   }
-  return (f && lo < f->nlines && f->lines[lo] == line) ? (long)f->hits[lo] : -1;
+  return lo < f->nlines && f->lines[lo] == line ? (long)f->hits[lo] : -1;
 }
 
-/* Move everything a successfully loaded report staged in `src` into `dst`; entries new to
- * `dst` change hands without copying their arrays. */
+/* Move everything a successfully read report staged in `src` into `dst`; entries new to
+ * `dst` change hands without copying their data. */
 static void merge_into(ar_cov *dst, ar_cov *src)
 {
   for (size_t i = 0; i < src->sources.len; i++) {
@@ -237,15 +534,19 @@ static void merge_into(ar_cov *dst, ar_cov *src)
     src->sources.items[i] = NULL;
   }
   for (size_t i = 0; i < src->files.len; i++) {
-    entry *t = src->files.items[i], *e = find_entry(dst, t->pub.name, t->name_len);
+    entry *t = src->files.items[i], *e = find_entry(dst, t->name, t->name_len);
+    ar_cov__seal(t);
     if (!e) {
       src->files.items[i] = NULL;
       add_entry(dst, t);
-      e = t;
-    } else {
-      for (size_t k = 0; k < t->pub.nlines; k++) add_line(e, t->pub.lines[k], t->pub.hits[k]);
+      continue;
     }
-    finalize(e);
+    unpack(t);
+    const ar_cov_file *f = &t->pub;
+    for (size_t k = 0; k < f->nlines; k++)
+      ar_cov__add_line(e, f->lines[k], f->hits[k], f->br_total ? f->br_covered[k] : 0,
+                       f->br_total ? f->br_total[k] : 0);
+    ar_cov__seal(e); /* a no-op when `t` had no lines */
   }
 }
 
@@ -273,11 +574,6 @@ static size_t common_suffix(const char *a, const char *b, size_t *rest_a, size_t
   return k;
 }
 
-static bool is_absolute(const char *p)
-{
-  return p[0] == '/' || (p[0] && p[1] == ':'); /* "C:/..." after '\' normalization */
-}
-
 typedef struct score {
   size_t k;    /* components shared with relpath */
   size_t rest; /* bytes of the report path left in front of them */
@@ -295,7 +591,7 @@ static bool rank(ar_cov *cov, const entry *e, const char *relpath, score *out)
   size_t nroots = joined ? cov->sources.len : 1;
   for (size_t i = 0; i < nroots; i++) {
     const char *path = e->pub.name;
-    if (joined) {
+    if (joined && cov->sources.items[i][0]) { /* "" is the scan root itself */
       size_t sl = strlen(cov->sources.items[i]), need = sl + 1 + e->name_len + 1;
       if (need > cov->scratch_cap) {
         cov->scratch = ar_xrealloc(cov->scratch, need);
@@ -325,8 +621,8 @@ const ar_cov_file *ar_cov_lookup(ar_cov *cov, const char *relpath)
   entry *best = find_entry(cov, relpath, n);
   if (!best) {
     score bs = {0, 0};
-    size_t head = *table_slot(cov, &cov->by_base, true, base, (size_t)(relpath + n - base));
-    for (size_t i = head; i; i = cov->files.items[i - 1]->next_base) {
+    uint32_t head = *index_slot(cov, &cov->by_base, true, base, (size_t)(relpath + n - base));
+    for (uint32_t i = head; i; i = cov->files.items[i - 1]->next_base) {
       entry *c = cov->files.items[i - 1];
       score sc = {0, 0};
       if (!rank(cov, c, relpath, &sc)) continue;
@@ -340,377 +636,138 @@ const ar_cov_file *ar_cov_lookup(ar_cov *cov, const char *relpath)
       }
     }
   }
-  if (best) best->pub.matched = true;
-  return best ? &best->pub : NULL;
+  if (!best) return NULL;
+  best->pub.matched = true;
+  unpack(best);
+  return &best->pub;
 }
 
-/* ---- input guard ---------------------------------------------------------------------- */
+/* ---- input and format detection ---------------------------------------------------------- */
 
-/* The xmlTextReader parses ahead of the node it hands out, so by the time it reports a
- * DOCUMENT_TYPE node the internal subset, and possibly the first entity references, have
- * been processed. We therefore read the bytes ourselves (xmlReaderForIO) and refuse a
- * DOCTYPE with an internal subset ("<!DOCTYPE x [ ... ]>") before libxml2 sees it. A bare
- * external identifier, as Cobertura and older coverage.py write it
- * (<!DOCTYPE coverage SYSTEM "...coverage-04.dtd">), is harmless and allowed: the DTD is
- * never loaded (no DTDLOAD, NONET). Without an internal subset no entity can be declared, so any
- * `&name;` other than the five predefined ones is a well-formedness error. The byte scan
- * only sees markup the parser will see if both agree on the encoding: the parser is held to
- * UTF-8 (see load_input), and NUL bytes, never legal in XML, are refused here so UTF-16/32
- * reports get a clear message instead of a confusing parse error. */
-typedef struct input {
-  FILE *fp;           /* either a stream ... */
-  const char *mem;    /* ... or a memory block */
-  size_t size, pos;
-  int read_errno;     /* a failed fread: reported as AR_ENOTFOUND */
-  size_t match, close_match; /* bytes of "<!DOCTYPE", "</coverage" matched so far */
-  bool in_doctype;    /* between "<!DOCTYPE" and its closing '>' */
-  char quote;         /* inside a quoted literal of the DOCTYPE: its quote character */
-  long line;          /* 1 + newlines passed to libxml2 so far */
-  long bad_line;      /* where the refused construct starts */
-  const char *bad;    /* why the input was refused; NULL while it is acceptable */
-  bool content, eof;  /* saw a non-blank byte; handed libxml2 the end of input */
-  bool closed;        /* saw "</coverage": a stream cut before it is truncated */
-} input;
-
-/* Feed one byte to a matcher for `pat`; true when the whole pattern has just matched.
- * '<' occurs only at the start of our patterns, so a mismatch restarts at 0 or 1. */
-static bool step(size_t *m, const char *pat, unsigned char c)
+size_t ar_cov__read(ar_cov__input *in, char *buf, size_t len)
 {
-  if (c != (unsigned char)pat[*m]) {
-    *m = c == '<';
-    return false;
+  size_t n = 0;
+  if (in->read_errno || len == 0) return 0;
+  if (in->head_pos < in->head_len) {
+    n = in->head_len - in->head_pos < len ? in->head_len - in->head_pos : len;
+    memcpy(buf, in->head + in->head_pos, n);
+    in->head_pos += n;
+    return n;
   }
-  if (pat[++*m] != '\0') return false;
-  *m = 0;
-  return true;
-}
-
-static bool guard(input *in, const unsigned char *p, size_t n)
-{
-  for (size_t i = 0; i < n; i++) {
-    unsigned char c = p[i];
-    if (c == 0) {
-      in->bad = "NUL byte: only UTF-8 coverage reports are supported";
-      in->bad_line = in->line;
-      return false;
-    }
-    if (c == '\n') in->line++;
-    if (c > ' ') in->content = true;
-    if (step(&in->close_match, "</coverage", c)) in->closed = true;
-    if (in->in_doctype) {
-      if (in->quote) {
-        if (c == (unsigned char)in->quote) in->quote = 0;
-      } else if (c == '"' || c == '\'') {
-        in->quote = (char)c;
-      } else if (c == '[') {
-        in->bad = "DTDs and entities are not allowed";
-        in->bad_line = in->line;
-        return false;
-      } else if (c == '>') {
-        in->in_doctype = false;
-      }
-      continue;
-    }
-    if (step(&in->match, "<!DOCTYPE", c)) in->in_doctype = true;
-  }
-  return true;
-}
-
-static int io_read(void *ctx, char *buf, int len)
-{
-  input *in = ctx;
-  size_t n;
-  if (in->bad || in->read_errno) return -1;
-  if (len <= 0) return 0;
   if (in->fp) {
     errno = 0;
-    n = fread(buf, 1, (size_t)len, in->fp);
-    if (n == 0 && ferror(in->fp)) {
-      in->read_errno = errno ? errno : EIO;
-      return -1;
-    }
-  } else {
-    n = in->size - in->pos < (size_t)len ? in->size - in->pos : (size_t)len;
+    n = fread(buf, 1, len, in->fp);
+    if (n == 0 && ferror(in->fp)) in->read_errno = errno ? errno : EIO;
+  } else if (in->mem) {
+    n = in->size - in->pos < len ? in->size - in->pos : len;
     memcpy(buf, in->mem + in->pos, n);
     in->pos += n;
   }
   if (n == 0) in->eof = true;
-  return guard(in, (const unsigned char *)buf, n) ? (int)n : -1;
+  return n;
 }
 
-/* ---- streaming parse ------------------------------------------------------------------ */
+typedef enum { FMT_NONE, FMT_XML, FMT_JSON, FMT_LCOV, FMT_WIDE } format;
 
-typedef struct loader {
-  ar_cov *stage;      /* this report alone; merged into the caller's table on success */
-  xmlTextReaderPtr r;
-  const char *name;   /* path for diagnostics */
-  ar_diag *dg;
-  input in;
-  char *xml_msg;      /* first libxml2 error, captured instead of printed */
-  long xml_line;
-  int xml_code;
-  bool xml_at_eof;    /* raised after the input ran out */
-  bool saw_root;
-  entry *cls;         /* the <class> being read; NULL outside one */
-  int cls_depth;
-  bool in_lines;      /* inside class/lines (not method/lines, which repeats them) */
-  bool in_source;
-  ar_buf source;
-} loader;
+static bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
-static void on_xml_error(void *ctx, xmlErrorPtr e)
+/* Look at the first non-blank bytes (after a UTF-8 byte order mark) of `p[0..n)`; `more`
+ * says whether bytes may follow. Sets *at to the first non-blank byte. Returns FMT_NONE
+ * with *need_more when the answer depends on bytes not read yet. */
+static format classify(const char *p, size_t n, bool more, size_t *at, bool *need_more)
 {
-  loader *ld = ctx;
-  if (!e || e->level < XML_ERR_ERROR || ld->xml_msg) return;
-  const char *m = e->message ? e->message : "parse error";
-  size_t n = strcspn(m, "\n"); /* some messages add a "Bytes: 0x.." line */
-  while (n && m[n - 1] == ' ') n--;
-  ld->xml_msg = ar_xstrndup(m, n);
-  ld->xml_line = e->line;
-  ld->xml_code = e->code;
-  ld->xml_at_eof = ld->in.eof;
+  size_t i = n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+  *need_more = false;
+  if (n >= 2 && ((p[0] == '\xFF' && p[1] == '\xFE') || (p[0] == '\xFE' && p[1] == '\xFF')))
+    return FMT_WIDE;
+  while (i < n && is_blank(p[i])) i++;
+  *at = i;
+  if (i == n || (more && n - i < 4)) { /* "TN:" plus one: a UTF-16 '<' has a NUL next */
+    *need_more = more;
+    return FMT_NONE;
+  }
+  if (memchr(p + i, '\0', n - i < 4 ? n - i : 4)) return FMT_WIDE;
+  if (p[i] == '<') return FMT_XML;
+  if (p[i] == '{') return FMT_JSON;
+  if (n - i >= 3 && (memcmp(p + i, "TN:", 3) == 0 || memcmp(p + i, "SF:", 3) == 0))
+    return FMT_LCOV;
+  return FMT_NONE;
 }
 
-/* Line of the node the reader stands on. Not xmlTextReaderGetParserLineNumber: the parser
- * runs up to a chunk ahead of the reader. Exact up to line 65535; past it libxml2 2.9 (with
- * XML_PARSE_BIG_LINES) borrows the line of a neighbouring text node, which can be one more. */
-static long node_line(loader *ld)
+static format sniff(ar_cov__input *in, size_t *at)
 {
-  xmlNodePtr node = xmlTextReaderCurrentNode(ld->r);
-  long line = node ? xmlGetLineNo(node) : -1;
-  return line > 0 ? line : xmlTextReaderGetParserLineNumber(ld->r);
-}
-
-/* Decimal digits only, no sign or space. Returns false when empty, malformed or when the
- * value exceeds `max`; with `saturate` an over-large value is clamped to `max` instead. */
-static bool parse_u32(const char *s, uint32_t max, bool saturate, uint32_t *out)
-{
-  uint64_t v = 0;
-  if (!*s) return false;
-  for (; *s; s++) {
-    if (*s < '0' || *s > '9') return false;
-    v = v * 10 + (uint64_t)(*s - '0');
-    if (v > max) {
-      if (!saturate) return false;
-      v = max;
-    }
-  }
-  *out = (uint32_t)v;
-  return true;
-}
-
-static int on_line(loader *ld)
-{
-  char num_raw[40] = "", hits_raw[40] = "";
-  bool have_num = false, have_hits = false, num_ok = false, hits_ok = false;
-  uint32_t num = 0, hits = 0;
-  // Parse each attribute as soon as it is visited: the reader may reuse one buffer for
-  // every ConstValue, so a value is not kept past the next move.
-  for (int rc = xmlTextReaderMoveToFirstAttribute(ld->r); rc == 1;
-       rc = xmlTextReaderMoveToNextAttribute(ld->r)) {
-    const char *an = (const char *)xmlTextReaderConstLocalName(ld->r);
-    const char *av = (const char *)xmlTextReaderConstValue(ld->r);
-    if (!an || !av) continue;
-    if (!strcmp(an, "number")) {
-      have_num = true;
-      num_ok = parse_u32(av, UINT32_MAX, false, &num) && num > 0;
-      snprintf(num_raw, sizeof num_raw, "%.32s", av);
-    } else if (!strcmp(an, "hits")) {
-      have_hits = true;
-      hits_ok = parse_u32(av, UINT32_MAX, true, &hits);
-      snprintf(hits_raw, sizeof hits_raw, "%.32s", av);
-    }
-  }
-  xmlTextReaderMoveToElement(ld->r);
-  const char *cls = ld->cls->pub.name;
-  if (!have_num) {
-    ar_diag_errorf(ld->dg, ld->name, node_line(ld), 0,
-                   "<line> without a 'number' attribute in <class filename=\"%s\">", cls);
-    return AR_EPARSE;
-  }
-  if (!num_ok) {
-    ar_diag_errorf(ld->dg, ld->name, node_line(ld), 0,
-                   "<line number=\"%s\"> in <class filename=\"%s\">: the line number must be "
-                   "a positive integer", num_raw, cls);
-    return AR_EPARSE;
-  }
-  if (!have_hits || !hits_ok) {
-    ar_diag_errorf(ld->dg, ld->name, node_line(ld), 0,
-                   "<line number=\"%s\"> in <class filename=\"%s\">: hits=\"%s\" is not a "
-                   "non-negative integer", num_raw, cls, have_hits ? hits_raw : "(missing)");
-    return AR_EPARSE;
-  }
-  add_line(ld->cls, num, hits);
-  return 0;
-}
-
-/* Report names are stored with '/' separators and without a leading "./", the form
- * scan produces, so the exact-match tier can work for coverage run from the root. */
-static char *normalize_path(const char *s)
-{
-  while (s[0] == '.' && is_sep(s[1])) s += 2;
-  char *p = ar_xstrdup(s);
-  for (char *q = p; *q; q++)
-    if (*q == '\\') *q = '/';
-  return p;
-}
-
-static int on_class(loader *ld, int depth, bool empty)
-{
-  xmlChar *fn = xmlTextReaderGetAttribute(ld->r, BAD_CAST "filename");
-  char *name = fn ? normalize_path((const char *)fn) : NULL;
-  xmlFree(fn);
-  if (!name || !*name) {
-    free(name);
-    ar_diag_errorf(ld->dg, ld->name, node_line(ld), 0, "<class> without a 'filename' attribute");
-    return AR_EPARSE;
-  }
-  // Registered even when it has no lines: an empty __init__.py is measured, not unknown.
-  entry *e = intern_entry(ld->stage, name);
-  ld->cls = empty ? NULL : e;
-  ld->cls_depth = depth;
-  ld->in_lines = false;
-  return 0;
-}
-
-static int on_element(loader *ld, const char *tag, int depth)
-{
-  bool empty = xmlTextReaderIsEmptyElement(ld->r) == 1;
-  if (depth == 0) {
-    ld->saw_root = true;
-    if (strcmp(tag, "coverage") == 0) return 0;
-    ar_diag_errorf(ld->dg, ld->name, node_line(ld), 0,
-                   "root element is <%s>, expected <coverage> (not a Cobertura report)", tag);
-    return AR_EPARSE;
-  }
-  if (ld->cls) {
-    if (depth == ld->cls_depth + 1 && !strcmp(tag, "lines")) ld->in_lines = !empty;
-    else if (ld->in_lines && depth == ld->cls_depth + 2 && !strcmp(tag, "line")) return on_line(ld);
-    return 0;
-  }
-  if (!strcmp(tag, "class")) return on_class(ld, depth, empty);
-  if (!strcmp(tag, "source") && !empty) {
-    ld->in_source = true;
-    ar_buf_clear(&ld->source);
-  }
-  return 0;
-}
-
-static void end_source(loader *ld)
-{
-  char *s = ld->source.ptr, *e = s + ld->source.len;
-  while (s < e && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')) s++;
-  while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n')) e--;
-  char *src = ar_xstrndup(s, (size_t)(e - s));
-  for (char *q = src; *q; q++)
-    if (*q == '\\') *q = '/';
-  size_t n = strlen(src);
-  while (n > 1 && src[n - 1] == '/') src[--n] = '\0'; /* "/r/" joins like "/r" */
-  AR_VEC_PUSH(&ld->stage->sources, src);
-  ld->in_source = false;
-}
-
-static int read_all(loader *ld)
-{
-  int ret, err = 0;
+  bool need_more = false;
+  if (!in->fp) return classify(in->mem, in->size, false, at, &need_more);
+  size_t cap = 0;
   for (;;) {
-    ret = xmlTextReaderRead(ld->r);
-    if (ret != 1) break;
-    int type = xmlTextReaderNodeType(ld->r), depth = xmlTextReaderDepth(ld->r);
-    const char *tag = (const char *)xmlTextReaderConstLocalName(ld->r);
-    switch (type) {
-    case XML_READER_TYPE_DOCUMENT_TYPE: /* external identifier only (see the guard) */
-      break;
-    case XML_READER_TYPE_ENTITY_REFERENCE:
-    case XML_READER_TYPE_ENTITY:
-      ar_diag_errorf(ld->dg, ld->name, node_line(ld), 0, "DTDs and entities are not allowed");
-      return AR_EPARSE;
-    case XML_READER_TYPE_ELEMENT: err = on_element(ld, tag ? tag : "", depth); break;
-    case XML_READER_TYPE_END_ELEMENT:
-      if (ld->cls && depth == ld->cls_depth + 1 && tag && !strcmp(tag, "lines")) ld->in_lines = false;
-      if (ld->cls && depth == ld->cls_depth) ld->cls = NULL;
-      if (ld->in_source) end_source(ld);
-      break;
-    case XML_READER_TYPE_TEXT:
-    case XML_READER_TYPE_CDATA:
-    case XML_READER_TYPE_SIGNIFICANT_WHITESPACE:
-      if (ld->in_source) {
-        const char *v = (const char *)xmlTextReaderConstValue(ld->r);
-        if (v && ar_buf_puts(&ld->source, v) < 0) {
-          ar_diag_errorf(ld->dg, ld->name, node_line(ld), 0, "<source> longer than %u bytes",
-                         SOURCE_MAX);
-          return AR_EPARSE;
-        }
-      }
-      break;
-    default: break;
+    if (in->head_len == cap) {
+      cap = cap ? cap * 2 : 4096;
+      in->head = ar_xrealloc(in->head, cap);
     }
-    if (err < 0) return err;
+    errno = 0;
+    size_t n = fread(in->head + in->head_len, 1, cap - in->head_len, in->fp);
+    if (n == 0 && ferror(in->fp)) {
+      in->read_errno = errno ? errno : EIO;
+      return FMT_NONE;
+    }
+    in->head_len += n;
+    format f = classify(in->head, in->head_len, n > 0, at, &need_more);
+    if (!need_more || in->head_len > SNIFF_MAX) return f;
   }
-  // The guard's verdict first: once it refuses input, libxml2 only sees a cut-off stream
-  // (and a "<!DOCTYPE" after the root element would otherwise look like a clean end).
-  if (ld->in.bad) {
-    ar_diag_errorf(ld->dg, ld->name, ld->in.bad_line, 0, "%s", ld->in.bad);
-    return AR_EPARSE;
-  }
-  if (ld->in.read_errno) {
-    ar_diag_errorf(ld->dg, ld->name, 0, 0, "cannot read coverage file: %s",
-                   strerror(ld->in.read_errno));
-    return AR_ENOTFOUND;
-  }
-  if (ret < 0) {
-    // libxml2 2.9 words both an empty and a cut-off stream as "Extra content at the end
-    // of the document"; say which it was. Cut off: the root was opened but its end tag
-    // never came through, and the error was raised only once the input ran out.
-    const char *msg = ld->xml_msg ? ld->xml_msg : "parse error";
-    if (ld->xml_code == XML_ERR_DOCUMENT_END && !ld->in.content)
-      msg = "the document is empty";
-    else if (ld->xml_code == XML_ERR_DOCUMENT_END && ld->saw_root && !ld->in.closed &&
-             ld->xml_at_eof)
-      msg = "unexpected end of file inside <coverage>: the report is truncated";
-    ar_diag_errorf(ld->dg, ld->name, ld->xml_msg ? ld->xml_line : node_line(ld), 0,
-                   "malformed XML: %s", msg);
-    return AR_EPARSE;
-  }
-  return 0;
 }
 
-static int load_input(ar_cov *cov, const input *in, const char *name, ar_diag *dg)
+/* Line and column (from 1, in bytes) of offset `at` in `p`. */
+static void locate(const char *p, size_t at, long *line, long *col)
 {
-  loader ld = {.stage = ar_cov_new(), .name = name, .dg = dg, .in = *in};
-  int err = 0;
-  ar_buf_init(&ld.source, SOURCE_MAX);
-  xmlInitParser();
-  // Errors raised outside the reader's context (I/O layer) go to the thread's global
-  // handler: route those to us too, so libxml2 never prints on its own.
-  xmlStructuredErrorFunc old_fn = xmlStructuredError;
-  void *old_ctx = xmlStructuredErrorContext;
-  xmlSetStructuredErrorFunc(&ld, on_xml_error);
+  size_t bol = 0;
+  *line = 1;
+  for (size_t i = 0; i < at; i++)
+    if (p[i] == '\n') ++*line, bol = i + 1;
+  *col = (long)(at - bol) + 1;
+}
 
-  // NONET; never NOENT (it *enables* substitution), DTDLOAD or DTDATTR. UTF-8 is forced:
-  // no detection from the first bytes, no encoding="..." switch, since in EBCDIC (say) the
-  // byte guard would not recognise a DOCTYPE. BIG_LINES: line numbers past 65535.
-  ld.r = xmlReaderForIO(io_read, NULL, &ld.in, name, "UTF-8",
-                        XML_PARSE_NONET | XML_PARSE_IGNORE_ENC | XML_PARSE_BIG_LINES);
-  if (!ld.r) { /* only if the very first read failed or libxml2 is out of memory */
-    err = ld.in.bad ? AR_EPARSE : ld.in.read_errno ? AR_ENOTFOUND : AR_ERROR;
-    if (ld.in.bad)
-      ar_diag_errorf(dg, name, ld.in.bad_line, 0, "%s", ld.in.bad);
-    else
-      ar_diag_errorf(dg, name, 0, 0, "cannot read coverage file: %s",
-                     ld.in.read_errno ? strerror(ld.in.read_errno) : "cannot start XML reader");
+static int load_input(ar_cov *cov, ar_cov__input *in, const char *name, ar_diag *dg)
+{
+  static const char expected[] = "expected Cobertura XML, coverage.py JSON or LCOV";
+  ar_cov *stage = ar_cov_new();
+  stage->parent = cov;
+  size_t at = 0;
+  long line, col;
+  int err;
+  format fmt = sniff(in, &at);
+  const char *head = in->fp ? in->head : in->mem;
+  size_t head_len = in->fp ? in->head_len : in->size;
+
+  if (in->read_errno) {
+    ar_diag_errorf(dg, name, 0, 0, "cannot read coverage file: %s", strerror(in->read_errno));
+    err = AR_ENOTFOUND;
     goto done;
   }
-  xmlTextReaderSetStructuredErrorHandler(ld.r, on_xml_error, &ld);
-  if ((err = read_all(&ld)) < 0) goto done;
-  merge_into(cov, ld.stage); /* only whole reports reach the caller's table */
-
+  locate(head ? head : "", at, &line, &col);
+  switch (fmt) {
+  case FMT_XML: err = ar_cov__read_xml(stage, in, name, dg); break;
+  case FMT_JSON: err = ar_cov__read_json(stage, in, name, dg); break;
+  case FMT_LCOV: err = ar_cov__read_lcov(stage, in, name, dg); break;
+  case FMT_WIDE:
+    ar_diag_errorf(dg, name, 1, 0, "UTF-16 or UTF-32 text: only UTF-8 coverage reports are "
+                                   "supported");
+    err = AR_EPARSE;
+    break;
+  case FMT_NONE:
+  default:
+    if (at >= head_len)
+      ar_diag_errorf(dg, name, line, 0, "not a coverage report (the file is %s): %s",
+                     head_len ? "blank" : "empty", expected);
+    else
+      ar_diag_errorf(dg, name, line, col, "not a coverage report: %s", expected);
+    err = AR_EPARSE;
+    break;
+  }
+  if (err == 0) merge_into(cov, stage); /* only whole reports reach the caller's table */
 done:
-  if (ld.r) xmlFreeTextReader(ld.r);
-  xmlSetStructuredErrorFunc(old_ctx, old_fn);
-  ar_cov_free(ld.stage);
-  ar_buf_dispose(&ld.source);
-  free(ld.xml_msg);
+  ar_cov_free(stage);
+  free(in->head);
+  in->head = NULL;
   return err;
 }
 
@@ -721,7 +778,10 @@ int ar_cov_load(ar_cov *cov, const char *path, ar_diag *dg)
     ar_diag_errorf(dg, path, 0, 0, "cannot read coverage file: %s", strerror(errno));
     return AR_ENOTFOUND;
   }
-  input in = {.fp = fp, .line = 1};
+  // libxml2 asks for 4000 bytes at a time: without a larger stdio buffer that is one
+  // read(2) per call, four times the system calls of `xmllint --stream`.
+  setvbuf(fp, NULL, _IOFBF, (size_t)1 << 16);
+  ar_cov__input in = {.fp = fp};
   int err = load_input(cov, &in, path, dg);
   fclose(fp);
   return err;
@@ -729,6 +789,6 @@ int ar_cov_load(ar_cov *cov, const char *path, ar_diag *dg)
 
 int ar_cov_load_mem(ar_cov *cov, const char *data, size_t size, const char *name, ar_diag *dg)
 {
-  input in = {.mem = data, .size = size, .line = 1};
+  ar_cov__input in = {.mem = data ? data : "", .size = data ? size : 0};
   return load_input(cov, &in, name ? name : "<memory>", dg);
 }

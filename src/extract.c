@@ -49,9 +49,12 @@ int ar_extractor_new(ar_extractor **out, ar_diag *dg)
   ar_map_init(&ex->known);
   ar_map_init(&ex->used);
   ar_map_init(&ex->aliases);
+  ar_map_init(&ex->col_aliases);
   *out = ex;
   return AR_OK;
 }
+
+void ar_extractor_guess_names(ar_extractor *ex, bool on) { ex->guess = on; }
 
 void ar_extractor_free(ar_extractor *ex)
 {
@@ -64,6 +67,7 @@ void ar_extractor_free(ar_extractor *ex)
   ar_map_dispose(&ex->known);
   ar_map_dispose(&ex->used);
   ar_map_dispose(&ex->aliases);
+  ar_map_dispose(&ex->col_aliases);
   free(ex);
 }
 
@@ -228,7 +232,7 @@ bool ar__descend(ar_extractor *ex)
   if (ex->depth >= AR_MAX_AST_DEPTH) {
     if (!ex->depth_warned) {
       ex->depth_warned = true;
-      ar_diag_warnf(ex->dg, ex->file->path, 0, 0,
+      ar_diag_warnf(ex->dg, ex->file->abspath, 0, 0,
                     "nesting deeper than %d levels: the deepest parts were not analysed",
                     AR_MAX_AST_DEPTH);
     }
@@ -389,15 +393,32 @@ static void add_field(ar_extractor *ex, field_vec *fields, const char *name, ar_
 }
 
 /* Column(String(50), Enum(E), nullable=False, default=…): what the type checks need. */
-static void column_details(ar_extractor *ex, ar_field *f, TSNode args)
+/* default=E.M or default=E.M.value: the enum whose values a String column holds. */
+static const char *default_enum(ar_extractor *ex, TSNode v)
 {
+  const char *d = ar__dotted(ex, v);
+  if (!d) return NULL;
+  size_t n = strlen(d);
+  if (n > 6 && strcmp(d + n - 6, ".value") == 0) d = ar_arena_strndup(ex->arena, d, n - 6);
+  const char *dot = strrchr(d, '.');
+  return dot ? ar_arena_strndup(ex->arena, d, (size_t)(dot - d)) : NULL;
+}
+
+/* Returns whether the column is a primary key (never reported as non-nullable). */
+static bool column_details(ar_extractor *ex, ar_field *f, TSNode args)
+{
+  bool pk = false;
   size_t k, base = ar__kids(ex, args, true, &k);
   for (size_t i = 0; i < k; i++) {
     TSNode c = ex->stack.items[base + i];
     if (ar__is(ex, c, SYM_keyword_argument)) {
       TSNode nm = ar__field(ex, c, FLD_name), v = ar__field(ex, c, FLD_value);
-      if (ar__text_eq(ex, nm, "nullable")) f->nullable = ar__text_eq(ex, v, "False") ? 0 : 1;
-      else if (ar__text_eq(ex, nm, "primary_key") && ar__text_eq(ex, v, "True")) f->nullable = 0;
+      if (ar__text_eq(ex, nm, "nullable")) {
+        f->nullable = ar__text_eq(ex, v, "False") ? 0 : 1;
+        f->nullable_explicit = true;
+      }
+      else if (ar__text_eq(ex, nm, "primary_key") && ar__text_eq(ex, v, "True")) pk = true;
+      else if (ar__text_eq(ex, nm, "default")) f->value_enum = default_enum(ex, v);
       continue;
     }
     const char *callee = NULL;
@@ -420,6 +441,7 @@ static void column_details(ar_extractor *ex, ar_field *f, TSNode args)
     }
   }
   ex->stack.len = base;
+  return pk;
 }
 
 static void relationship_details(ar_extractor *ex, ar_field *f, TSNode args)
@@ -432,6 +454,18 @@ static void relationship_details(ar_extractor *ex, ar_field *f, TSNode args)
   f->backref = ar__string(ex, br);
   if (!f->backref && ar__is(ex, br, SYM_call)) /* backref("members", lazy=…) */
     f->backref = ar__string(ex, ar__arg0(ex, ar__field(ex, br, FLD_arguments)));
+}
+
+/* The name a callee was imported under: `from sqlalchemy import Column as SAColumn`
+ * makes SAColumn(...) a Column. */
+static const char *original_name(ar_extractor *ex, const char *callee)
+{
+  if (strchr(callee, '.')) return callee;
+  for (size_t i = ex->file->imports.len; i-- > 0;) {
+    const ar_import *im = &ex->file->imports.items[i];
+    if (im->name && strcmp(im->local, callee) == 0) return im->name;
+  }
+  return callee;
 }
 
 static ar_field_kind kind_of_call(const char *callee)
@@ -481,22 +515,37 @@ static void class_assignment(ar_extractor *ex, ar_class *cls, field_vec *fields,
   ar_field_kind kind = AR_FIELD_ATTR;
   const char *callee = NULL;
   TSNode args = {0};
+  const ar_field *tmpl = NULL;
   if (ar__is(ex, right, SYM_call)) {
     callee = ar__dotted(ex, ar__field(ex, right, FLD_function));
     args = ar__field(ex, right, FLD_arguments);
-    if (callee) kind = kind_of_call(callee);
+    if (callee) {
+      tmpl = ar_map_get(&ex->col_aliases, callee);
+      kind = tmpl ? tmpl->kind : kind_of_call(original_name(ex, callee));
+    }
   } else if (ts_node_is_null(right) && !ts_node_is_null(type)) {
     kind = AR_FIELD_COLUMN; /* bare `x: Mapped[int]` or SQLModel `x: str` */
   }
   add_field(ex, fields, name, kind, ar__line(left));
   ar_field *f = &fields->items[fields->len - 1];
-  if (kind == AR_FIELD_COLUMN && !ts_node_is_null(args)) column_details(ex, f, args);
+  if (tmpl) f->nullable = tmpl->nullable; /* the partial's defaults, unless overridden */
+  f->callee = callee;
+  bool pk = false;
+  /* An unknown callee may be a column alias from another module (resolve decides): its
+   * arguments are read the same way. */
+  if ((kind == AR_FIELD_COLUMN || kind == AR_FIELD_ATTR) && !ts_node_is_null(args))
+    pk = column_details(ex, f, args);
   if (kind == AR_FIELD_RELATIONSHIP && !ts_node_is_null(args)) relationship_details(ex, f, args);
-  if (!ts_node_is_null(type) && f->nullable < 0) {
+  if (kind == AR_FIELD_RELATIONSHIP && !f->target && !ts_node_is_null(type)) {
+    bool is_list = false; /* children: Mapped[list["Child"]] = relationship(…) */
+    f->target = ar__type_class(ex, type, &is_list);
+  }
+  if (kind == AR_FIELD_COLUMN && !ts_node_is_null(type) && f->nullable < 0) {
     /* Mapped[Optional[X]] / Mapped[X | None] is nullable; Mapped[X] is not. */
     const char *tt = ar__text(ex, type);
     if (strstr(tt, "Mapped[")) f->nullable = (strstr(tt, "Optional[") || strstr(tt, "None")) ? 1 : 0;
   }
+  if (pk) f->nullable = -1; /* None in a primary key means "generate one" */
   if (kind == AR_FIELD_ATTR) literal_value(ex, f, right);
   /* The right side may reference enums and other classes (default=E.M, ForeignKey, …). */
   if (!ts_node_is_null(right)) ar__walk_expr(ex, right);
@@ -675,9 +724,11 @@ static void extract_class(ar_extractor *ex, TSNode def, TSNode decorated, bool n
   field_vec fields = {0};
   name_vec params = {0};
   const char *saved_func = ex->func;
+  size_t env_mark = ex->env.len; /* self.x typed in __init__ lives as long as the class body */
   ex->func = ar_arena_printf(ex->arena, "%s", cls->name);
   class_body(ex, cls, &fields, &params, ar__field(ex, def, FLD_body), cls->name);
   ex->func = saved_func;
+  ex->env.len = env_mark;
   /* Move the vectors into the arena: the class outlives this worker's scratch. */
   cls->nbases = bases.len;
   cls->bases = ar_arena_alloc(ex->arena, sizeof(*cls->bases) * (bases.len + 1));
@@ -695,6 +746,15 @@ static void extract_class(ar_extractor *ex, TSNode def, TSNode decorated, bool n
 }
 
 /* ---- module level ------------------------------------------------------------------------ */
+
+/* A module-level type alias of a class (CurrentUser = Annotated[User, Depends(…)]): used
+ * here for annotations, and recorded so other modules importing it resolve it too. */
+static void add_alias(ar_extractor *ex, const char *name, const char *target)
+{
+  ar_map_put(&ex->aliases, name, (void *)target);
+  ar_decl d = {.name = name, .kind = AR_DECL_ALIAS, .target = target};
+  AR_VEC_PUSH(&ex->file->decls, d);
+}
 
 /* `Base = declarative_base()`, `db = SQLAlchemy()`, `reg = registry()`,
  * `CurrentUser = Annotated[User, …]`, `__all__ = [...]`. */
@@ -714,8 +774,12 @@ static void module_assignment(ar_extractor *ex, TSNode asg)
     return;
   }
   if (ar__is(ex, right, SYM_call)) {
-    const char *callee = ar__dotted(ex, ar__field(ex, right, FLD_function));
-    const char *h = callee ? ar__last(callee) : "";
+    TSNode fn = ar__field(ex, right, FLD_function);
+    const char *callee = ar__dotted(ex, fn);
+    /* registry().generate_base(): the object is a call, so no dotted name; the method
+     * name alone decides. */
+    const char *h = callee ? ar__last(callee)
+                    : ar__is(ex, fn, SYM_attribute) ? ar__text(ex, ar__field(ex, fn, FLD_attribute)) : "";
     int kind = -1;
     if (strcmp(h, "declarative_base") == 0 || strcmp(h, "generate_base") == 0 ||
         strcmp(h, "as_declarative_base") == 0)
@@ -724,21 +788,30 @@ static void module_assignment(ar_extractor *ex, TSNode asg)
       kind = AR_DECL_DB;
     else if (strcmp(h, "registry") == 0)
       kind = AR_DECL_REGISTRY;
-    else if (callee && strstr(callee, "registry(") == NULL &&
-             ar__is(ex, ar__field(ex, right, FLD_function), SYM_attribute)) {
-      /* registry().generate_base() has a call as object: caught by the name check above. */
-    }
     if (kind >= 0) {
       ar_decl d = {.name = name, .kind = (ar_decl_kind)kind};
       AR_VEC_PUSH(&ex->file->decls, d);
       ar_map_put(&ex->known, name, (void *)name);
+    } else if (callee && strcmp(h, "partial") == 0) {
+      /* Column = functools.partial(db.Column, nullable=False): a column with defaults. */
+      TSNode args = ar__field(ex, right, FLD_arguments);
+      const char *inner = ar__dotted(ex, ar__arg0(ex, args));
+      if (inner && kind_of_call(original_name(ex, inner)) == AR_FIELD_COLUMN) {
+        ar_field *t = ar_arena_alloc(ex->arena, sizeof(*t));
+        *t = (ar_field){.name = name, .kind = AR_FIELD_COLUMN, .str_len = -1, .nullable = -1};
+        TSNode nl = ar__kwarg(ex, args, "nullable");
+        if (!ts_node_is_null(nl)) t->nullable = ar__text_eq(ex, nl, "False") ? 0 : 1;
+        ar_map_put(&ex->col_aliases, name, t);
+        ar_decl d = {.name = name, .kind = AR_DECL_COLUMN, .nullable = t->nullable};
+        AR_VEC_PUSH(&ex->file->decls, d);
+      }
     }
     return;
   }
   bool is_list = false;
   if (ar__is(ex, right, SYM_subscript) || ar__is(ex, right, SYM_generic_type)) {
     const char *t = ar__type_class(ex, right, &is_list);
-    if (t && !is_list) ar_map_put(&ex->aliases, name, (void *)t);
+    if (t && !is_list) add_alias(ex, name, t);
   }
 }
 
@@ -794,6 +867,12 @@ static void module_statement(ar_extractor *ex, TSNode st)
         ar__walk_expr(ex, c);
     }
     ex->stack.len = base;
+  } else if (ar__is(ex, st, SYM_type_alias_statement)) { /* type CurrentUser = User */
+    TSNode l = ar__field(ex, st, FLD_left), r = ar__field(ex, st, FLD_right);
+    bool is_list = false;
+    const char *n = ar__dotted(ex, ar__is(ex, l, SYM_type) && ts_node_named_child_count(l) ? ts_node_named_child(l, 0) : l);
+    const char *t = ar__type_class(ex, r, &is_list);
+    if (n && t && !is_list) add_alias(ex, n, t);
   } else if (!ar__is(ex, st, SYM_comment) && !ar__is(ex, st, SYM_pass_statement) &&
              !ar__is(ex, st, SYM_future_import_statement)) {
     ar__walk_expr(ex, st);
@@ -844,7 +923,8 @@ static void find_suppressions(ar_extractor *ex)
     if (p < end && *p == '[') {
       const char *close = memchr(p, ']', (size_t)(end - p));
       const char *nl = memchr(p, '\n', (size_t)(end - p));
-      if (close && (!nl || close < nl)) s.codes = ar_arena_strndup(ex->arena, p + 1, (size_t)(close - p - 1));
+      /* An unclosed list suppresses nothing (an empty list) rather than everything. */
+      s.codes = close && (!nl || close < nl) ? ar_arena_strndup(ex->arena, p + 1, (size_t)(close - p - 1)) : "";
     }
     AR_VEC_PUSH(&ex->file->suppress, s);
   }
@@ -870,6 +950,8 @@ void ar_extract_file(ar_extractor *ex, ar_file *file, const TSTree *tree, const 
   ar_map_dispose(&ex->known);
   ar_map_dispose(&ex->used);
   ar_map_dispose(&ex->aliases);
+  ar_map_dispose(&ex->col_aliases);
+  ex->star = false;
   if (ex->have_cursor) {
     ts_tree_cursor_delete(&ex->cursor);
     ex->have_cursor = false;
@@ -892,7 +974,7 @@ void ar_extract_file(ar_extractor *ex, ar_file *file, const TSTree *tree, const 
     }
   found:
     ts_tree_cursor_delete(&c);
-    ar_diag_warnf(dg, file->path, ar__line(bad), ar__col(bad),
+    ar_diag_warnf(dg, file->abspath, ar__line(bad), ar__col(bad),
                   "syntax error; findings come from the parts that parse");
   }
   find_suppressions(ex);

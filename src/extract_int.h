@@ -29,7 +29,8 @@
   X(named_expression) X(pattern_list) X(tuple_pattern) X(list_pattern) X(tuple) X(list)          \
   X(expression_list) X(match_statement) X(case_clause) X(case_pattern) X(comment)                 \
   X(type_alias_statement) X(global_statement) X(nonlocal_statement) X(pass_statement)            \
-  X(future_import_statement) X(ERROR) X(dictionary_splat) X(list_splat) X(class_pattern)
+  X(future_import_statement) X(ERROR) X(dictionary_splat) X(list_splat) X(class_pattern)         \
+  X(interpolation) X(format_specifier) X(format_expression)
 
 #define AR_FIELDS(X)                                                                               \
   X(name) X(body) X(superclasses) X(left) X(right) X(type) X(value) X(function) X(arguments)       \
@@ -75,6 +76,9 @@ struct ar_extractor {
   ar_map known;  /* names of this file that may name a class: imports, classes, aliases */
   ar_map used;   /* names already recorded as AR_REF_USE in this file */
   ar_map aliases;/* module-level type aliases: name -> class name */
+  ar_map col_aliases; /* `NotNull = partial(Column, nullable=False)`: name -> ar_field template */
+  bool star;     /* the file has a `from m import *`: any capitalised name may be a class */
+  bool guess;    /* --guess-names */
   /* per file: */
   ar_file *file;
   const char *src;

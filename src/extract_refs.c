@@ -33,6 +33,7 @@ static void add_import(ar_extractor *ex, const char *local, const char *module, 
   ar_import im = {.local = local, .module = module, .name = name, .line = line};
   AR_VEC_PUSH(&ex->file->imports, im);
   if (strcmp(local, "*") != 0) ar_map_put(&ex->known, local, (void *)local);
+  else ex->star = true;
 }
 
 void ar__record_import(ar_extractor *ex, TSNode st)
@@ -120,7 +121,9 @@ static bool names_class(const ar_extractor *ex, const char *dotted)
   memcpy(head, dotted, n);
   head[n] = '\0';
   if (lookup(ex, head)) return false; /* shadowed by a local */
-  return ar_map_get(&ex->known, head) != NULL;
+  if (ar_map_get(&ex->known, head)) return true;
+  /* After `from m import *` a capitalised name may come from m: phase 2 decides. */
+  return ex->star && head[0] >= 'A' && head[0] <= 'Z';
 }
 
 /* ---- references --------------------------------------------------------------------------- */
@@ -132,6 +135,42 @@ static void add_ref(ar_extractor *ex, ar_ref_kind kind, const char *recv, const 
               .ctx_recv = ex->ctx, .evidence = evidence, .line = ar__line(at), .col = ar__col(at)};
   if (ex->guard > 0 && kind == AR_REF_READ) r.flags |= AR_REF_GUARDED;
   AR_VEC_PUSH(&ex->file->refs, r);
+}
+
+/* What `v` is, when a literal or an enum member says so (AR202-AR205 need it). */
+static void value_of(ar_extractor *ex, TSNode v, ar_value_kind *kind, const char **text)
+{
+  *kind = AR_VAL_UNKNOWN;
+  *text = NULL;
+  if (ts_node_is_null(v)) return;
+  if (ar__is(ex, v, SYM_none)) {
+    *kind = AR_VAL_NONE;
+  } else if (ar__is(ex, v, SYM_string)) {
+    const char *s = ar__string(ex, v);
+    if (s) *kind = AR_VAL_STR, *text = s;
+  } else if (ar__is(ex, v, SYM_attribute)) {
+    const char *d = ar__dotted(ex, v);
+    const char *last = d ? ar__last(d) : "";
+    /* E.M is a member; E.M.value and E.M.name are its strings, whose text we do not know. */
+    if (d && strchr(d, '.') && names_class(ex, d) && strcmp(last, "value") != 0 && strcmp(last, "name") != 0)
+      *kind = AR_VAL_MEMBER, *text = d;
+  }
+}
+
+/* Give the reference made for attribute node `at` (if any, made from index `from` on) the
+ * value `v`: what is stored in it, or compared with it. */
+static void attach_value(ar_extractor *ex, size_t from, TSNode at, TSNode v, bool compare)
+{
+  TSNode an = ar__field(ex, at, FLD_attribute);
+  if (ts_node_is_null(an)) return;
+  uint32_t line = ar__line(an), col = ar__col(an);
+  for (size_t i = from; i < ex->file->refs.len; i++) {
+    ar_ref *r = &ex->file->refs.items[i];
+    if (r->line != line || r->col != col) continue;
+    value_of(ex, v, &r->vkind, &r->value);
+    r->compare = compare;
+    return;
+  }
 }
 
 static void use_name(ar_extractor *ex, const char *name, TSNode at)
@@ -311,6 +350,21 @@ static ar_tinfo element_of(ar_tinfo t)
   return none_t();
 }
 
+/* "order_item" -> "OrderItem"; NULL for names that cannot be a class's (self, _x, x1). */
+static const char *camel_case(ar_extractor *ex, const char *v)
+{
+  if (!(v[0] >= 'a' && v[0] <= 'z') || strcmp(v, "self") == 0 || strcmp(v, "cls") == 0) return NULL;
+  ex->scratch.len = 0;
+  bool up = true;
+  for (const char *p = v; *p; p++) {
+    if (*p == '_') { up = true; continue; }
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))) return NULL;
+    AR_VEC_PUSH(&ex->scratch, up && *p >= 'a' && *p <= 'z' ? (char)(*p - 32) : *p);
+    up = false;
+  }
+  return ar_arena_strndup(ex->arena, ex->scratch.items, ex->scratch.len);
+}
+
 /* obj.attr: a read (or write) on a typed instance, or a class attribute. */
 static void attribute_ref(ar_extractor *ex, TSNode at, bool write)
 {
@@ -324,7 +378,23 @@ static void attribute_ref(ar_extractor *ex, TSNode at, bool write)
   }
   if (t.kind != T_NONE) return;
   const char *d = ar__dotted(ex, obj);
-  if (d && names_class(ex, d)) add_ref(ex, AR_REF_CLASS_ATTR, d, attr, an, AR_CONF_CERTAIN, NULL);
+  if (d && names_class(ex, d)) {
+    add_ref(ex, AR_REF_CLASS_ATTR, d, attr, an, AR_CONF_CERTAIN, NULL);
+    return;
+  }
+  /* --guess-names: an untyped `order_item` may be an OrderItem (a model of that name
+   * anywhere in the scan: resolve looks it up by name when no import names it). */
+  if (ar__is(ex, obj, SYM_identifier)) {
+    const char *v = ar__text(ex, obj);
+    const ar_tinfo *bound = lookup(ex, v);
+    if (bound && bound->kind != T_NONE) return;
+    const char *camel = ex->guess ? camel_case(ex, v) : NULL;
+    if (camel) {
+      add_ref(ex, write ? AR_REF_WRITE : AR_REF_READ, camel, attr, an, AR_CONF_POSSIBLE,
+              ar_arena_printf(ex->arena, "guessed from the name '%s'", v));
+      ex->file->refs.items[ex->file->refs.len - 1].flags |= AR_REF_GUESS;
+    }
+  }
 }
 
 /* query(M).filter_by(k=…) / M.query.filter_by(k=…) / stmt.filter_by(k=…) */
@@ -369,6 +439,8 @@ static void call_refs(ar_extractor *ex, TSNode call)
     if (!ar__is(ex, c, SYM_keyword_argument)) continue;
     TSNode nm = ar__field(ex, c, FLD_name);
     add_ref(ex, AR_REF_CTOR_KWARG, d, ar__text(ex, nm), nm, AR_CONF_CERTAIN, NULL);
+    ar_ref *r = &ex->file->refs.items[ex->file->refs.len - 1];
+    value_of(ex, ar__field(ex, c, FLD_value), &r->vkind, &r->value);
   }
   ex->stack.len = base;
 }
@@ -429,7 +501,14 @@ void ar__walk_expr(ar_extractor *ex, TSNode n)
     for (size_t i = 0; i < k && !ctx; i++) ctx = context_of(ex, ex->stack.items[base + i]);
     const char *saved = ex->ctx;
     if (ctx) ex->ctx = ctx;
-    for (size_t i = 0; i < k; i++) ar__walk_expr(ex, ex->stack.items[base + i]);
+    for (size_t i = 0; i < k; i++) {
+      size_t mark = ex->file->refs.len;
+      TSNode op = ex->stack.items[base + i];
+      ar__walk_expr(ex, op);
+      /* a.f == "x": the other side of a two-operand comparison is compared with f. */
+      if (k == 2 && ar__is(ex, op, SYM_attribute))
+        attach_value(ex, mark, op, ex->stack.items[base + 1 - i], true);
+    }
     ex->ctx = saved;
     ex->stack.len = base;
   } else if (ar__is(ex, n, SYM_named_expression)) {
@@ -446,8 +525,13 @@ void ar__walk_expr(ar_extractor *ex, TSNode n)
     }
     ar__walk_expr(ex, ar__field(ex, n, FLD_body));
     ex->env.len = mark;
-  } else if (ar__is(ex, n, SYM_string) || ar__is(ex, n, SYM_integer) || ar__is(ex, n, SYM_float) ||
-             ar__is(ex, n, SYM_comment)) {
+  } else if (ar__is(ex, n, SYM_string)) {
+    /* f"{obj.attr}": only the interpolations hold expressions. */
+    size_t k, base = ar__kids(ex, n, true, &k);
+    for (size_t i = 0; i < k; i++)
+      if (ar__is(ex, ex->stack.items[base + i], SYM_interpolation)) ar__walk_expr(ex, ex->stack.items[base + i]);
+    ex->stack.len = base;
+  } else if (ar__is(ex, n, SYM_integer) || ar__is(ex, n, SYM_float) || ar__is(ex, n, SYM_comment)) {
     /* leaves */
   } else if (ar__is(ex, n, SYM_assignment) || ar__is(ex, n, SYM_augmented_assignment)) {
     walk_stmt(ex, n);
@@ -488,8 +572,11 @@ static void walk_assignment(ar_extractor *ex, TSNode asg)
   if (ar__is(ex, right, SYM_assignment)) walk_assignment(ex, right);
   else ar__walk_expr(ex, right);
   ex->ctx = saved;
+  size_t mark = ex->file->refs.len;
   walk_target(ex, left, augmented);
   if (augmented) return;
+  if (ar__is(ex, left, SYM_attribute) && !ar__is(ex, right, SYM_assignment))
+    attach_value(ex, mark, left, right, false);
   ar_tinfo t;
   if (!ts_node_is_null(type)) { /* x: M = …, x: list[M] = [] : the declared type holds */
     bool is_list = false;
@@ -650,6 +737,31 @@ void ar__walk_function(ar_extractor *ex, TSNode def, const char *qualname, const
   ar__ascend(ex);
 }
 
+/* case E.MEMBER: / case E.A | E.B: / case Point(kind=E.X): a dotted name in a pattern
+ * references the member; anything else in a pattern binds or matches literals. */
+static void case_pattern_refs(ar_extractor *ex, TSNode pat)
+{
+  if (!ar__descend(ex)) return;
+  size_t k, base = ar__kids(ex, pat, true, &k);
+  for (size_t i = 0; i < k; i++) {
+    TSNode c = ex->stack.items[base + i];
+    if (ar__is(ex, c, SYM_dotted_name)) {
+      if (ts_node_named_child_count(c) < 2) continue;
+      const char *d = ar__dotted(ex, c);
+      const char *dot = d ? strrchr(d, '.') : NULL;
+      if (!dot) continue;
+      const char *recv = ar_arena_strndup(ex->arena, d, (size_t)(dot - d));
+      if (names_class(ex, recv))
+        add_ref(ex, AR_REF_CLASS_ATTR, recv, dot + 1,
+                ts_node_named_child(c, ts_node_named_child_count(c) - 1), AR_CONF_CERTAIN, NULL);
+    } else if (!ar__is(ex, c, SYM_identifier)) {
+      case_pattern_refs(ex, c);
+    }
+  }
+  ex->stack.len = base;
+  ar__ascend(ex);
+}
+
 static void walk_stmt(ar_extractor *ex, TSNode st)
 {
   if (ts_node_is_null(st) || !ar__descend(ex)) return;
@@ -720,24 +832,7 @@ static void walk_stmt(ar_extractor *ex, TSNode st)
     }
     ex->stack.len = base;
   } else if (ar__is(ex, st, SYM_case_pattern)) {
-    /* case E.MEMBER: — a dotted name in a pattern references the member. */
-    size_t k, base = ar__kids(ex, st, true, &k);
-    for (size_t i = 0; i < k; i++) {
-      TSNode c = ex->stack.items[base + i];
-      if (ar__is(ex, c, SYM_dotted_name) && ts_node_named_child_count(c) >= 2) {
-        const char *d = ar__dotted(ex, c);
-        const char *dot = d ? strrchr(d, '.') : NULL;
-        if (dot) {
-          const char *recv = ar_arena_strndup(ex->arena, d, (size_t)(dot - d));
-          if (names_class(ex, recv))
-            add_ref(ex, AR_REF_CLASS_ATTR, recv, dot + 1, ts_node_named_child(c, ts_node_named_child_count(c) - 1),
-                    AR_CONF_CERTAIN, NULL);
-        }
-      } else {
-        walk_stmt(ex, c);
-      }
-    }
-    ex->stack.len = base;
+    case_pattern_refs(ex, st);
   } else if (ar__is(ex, st, SYM_function_definition)) {
     const char *name = ar__text(ex, ar__field(ex, st, FLD_name));
     ar__walk_function(ex, st, ar_arena_printf(ex->arena, "%s.%s", ex->func, name), NULL,

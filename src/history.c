@@ -53,6 +53,14 @@ const char *ar_history_family(const char *rule)
   return NULL;
 }
 
+bool ar_history_same_entry(const ar_hist_entry *a, const ar_hist_entry *b)
+{
+  if (a->fingerprint && b->fingerprint) return strcmp(a->fingerprint, b->fingerprint) == 0;
+  if (!a->pattern || !b->pattern || strcmp(a->pattern, b->pattern) != 0) return false;
+  if (strcmp(a->model, b->model) != 0 || strcmp(a->field, b->field) != 0) return false;
+  return !a->service || !b->service || strcmp(a->service, b->service) == 0;
+}
+
 /* ---- reading the file ------------------------------------------------------------------ */
 
 /* Read all of `path` into `out`, which caps it at MAX_HISTORY_BYTES. AR_ENOTFOUND comes back
@@ -327,6 +335,7 @@ static int parse_json(cJSON **out, const char *data, size_t size, const char *na
 
 typedef AR_VEC(ar_hist_entry) entry_vec;
 typedef AR_VEC(ar_hist_checkpoint) checkpoint_vec;
+typedef AR_VEC(ar_hist_pair) pair_vec;
 
 typedef struct loader {
   const char *name; /* file name for diagnostics; may be NULL */
@@ -334,6 +343,8 @@ typedef struct loader {
   ar_arena *arena; /* every string we keep */
   entry_vec entries;
   checkpoint_vec checkpoints;
+  pair_vec pairs;
+  entry_vec flat; /* entries that stand in the list by themselves (regroup_flat) */
   char where[96]; /* "checkpoints[2].findings[0]": cJSON keeps no line numbers */
 } loader;
 
@@ -422,10 +433,64 @@ static int read_finding(loader *ld, const cJSON *f, const char *cpname)
   return AR_OK;
 }
 
+/* "pairs": [{"model", "service", "risk"}], as ar_history_record writes them. Optional;
+ * a pair needs its model, the rest may be absent. */
+static int read_pairs(loader *ld, const cJSON *cp, ar_hist_checkpoint *c, const char *prefix,
+                      size_t index)
+{
+  const cJSON *pairs = member(cp, "pairs"), *p, *risk;
+  size_t j = 0;
+  int err;
+
+  c->pair_first = ld->pairs.len;
+  if (!pairs) return AR_OK;
+  if (!cJSON_IsArray(pairs)) return shape_error(ld, "expected an array \"pairs\"");
+  cJSON_ArrayForEach(p, pairs)
+  {
+    ar_hist_pair hp = {0};
+    snprintf(ld->where, sizeof ld->where, "%s[%zu].pairs[%zu]", prefix, index, j++);
+    if (!cJSON_IsObject(p)) return shape_error(ld, "expected a pair object");
+    if ((err = opt_string(ld, p, "model", &hp.model)) < 0) return err;
+    if ((err = opt_string(ld, p, "service", &hp.service)) < 0) return err;
+    if (!hp.model) return shape_error(ld, "expected a string \"model\"");
+    if ((risk = member(p, "risk"))) {
+      if (!cJSON_IsNumber(risk)) return shape_error(ld, "expected a number \"risk\"");
+      hp.risk = risk->valuedouble;
+    }
+    AR_VEC_PUSH(&ld->pairs, hp);
+  }
+  c->pair_count = ld->pairs.len - c->pair_first;
+  snprintf(ld->where, sizeof ld->where, "%s[%zu]", prefix, index);
+  return AR_OK;
+}
+
+/* "totals": {"findings", "critical", "high", "medium", "low", "risk"}; every key optional. */
+static int read_totals(loader *ld, const cJSON *cp, ar_hist_checkpoint *c)
+{
+  static const char *const severities[4] = {"low", "medium", "high", "critical"};
+  const cJSON *totals = member(cp, "totals"), *v;
+
+  for (int s = 0; s < 4; s++) c->by_severity[s] = -1;
+  if (!totals) return AR_OK;
+  if (!cJSON_IsObject(totals)) return shape_error(ld, "expected an object \"totals\"");
+  if ((v = member(totals, "risk"))) {
+    if (!cJSON_IsNumber(v)) return shape_error(ld, "expected a number \"totals\".\"risk\"");
+    c->total_risk = v->valuedouble;
+    c->has_risk = true;
+  }
+  for (int s = 0; s < 4; s++) {
+    if (!(v = member(totals, severities[s]))) continue;
+    if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > 1e15)
+      return shape_error(ld, "expected a count \"totals\".\"%s\"", severities[s]);
+    c->by_severity[s] = (long)v->valuedouble;
+  }
+  return AR_OK;
+}
+
 static int read_checkpoint(loader *ld, const cJSON *cp, const char *prefix, size_t index)
 {
   ar_hist_checkpoint c = {0};
-  const cJSON *name, *totals, *risk, *findings, *f;
+  const cJSON *name, *findings, *f;
   size_t j = 0;
   int err;
 
@@ -436,13 +501,8 @@ static int read_checkpoint(loader *ld, const cJSON *cp, const char *prefix, size
     return shape_error(ld, "expected a string \"checkpoint\" (or \"name\")");
   c.name = ar_arena_strdup(ld->arena, name->valuestring);
   if ((err = opt_string(ld, cp, "date", &c.date)) < 0) return err;
-  if ((totals = member(cp, "totals"))) {
-    if (!cJSON_IsObject(totals)) return shape_error(ld, "expected an object \"totals\"");
-    if ((risk = member(totals, "risk"))) {
-      if (!cJSON_IsNumber(risk)) return shape_error(ld, "expected a number \"totals\".\"risk\"");
-      c.total_risk = risk->valuedouble;
-    }
-  }
+  if ((err = read_totals(ld, cp, &c)) < 0) return err;
+  if ((err = read_pairs(ld, cp, &c, prefix, index)) < 0) return err;
   findings = member(cp, "findings");
   if (!cJSON_IsArray(findings)) return shape_error(ld, "expected an array \"findings\"");
 
@@ -455,6 +515,67 @@ static int read_checkpoint(loader *ld, const cJSON *cp, const char *prefix, size
   c.count = ld->entries.len - c.first;
   AR_VEC_PUSH(&ld->checkpoints, c);
   return AR_OK;
+}
+
+/* Older manual audits were often kept as one flat list of findings, each naming its
+ * checkpoint: {"checkpoint": "audit-3", "rule": "AR103", "model": "M", "field": "f"}. Such an
+ * entry is told from a checkpoint by having no "findings" and naming a model, field, rule
+ * or pattern; a checkpoint without findings stays an error. */
+static bool is_flat_entry(const cJSON *cp)
+{
+  return cJSON_IsObject(cp) && !cJSON_GetObjectItemCaseSensitive(cp, "findings") &&
+         (member(cp, "model") || member(cp, "field") || member(cp, "rule") || member(cp, "pattern"));
+}
+
+static ar_hist_checkpoint *checkpoint_named(loader *ld, const char *name)
+{
+  for (size_t i = 0; i < ld->checkpoints.len; i++)
+    if (strcmp(ld->checkpoints.items[i].name, name) == 0) return &ld->checkpoints.items[i];
+  return NULL;
+}
+
+static int read_flat_entry(loader *ld, const cJSON *f, const char *prefix, size_t index)
+{
+  const char *name, *date;
+  int err;
+
+  snprintf(ld->where, sizeof ld->where, "%s[%zu]", prefix, index);
+  if ((err = opt_string(ld, f, "checkpoint", &name)) < 0) return err;
+  if (!name) return shape_error(ld, "expected a string \"checkpoint\" naming the entry's checkpoint");
+  if ((err = opt_string(ld, f, "date", &date)) < 0) return err;
+  if ((err = read_finding(ld, f, name)) < 0) return err;
+  AR_VEC_PUSH(&ld->flat, ld->entries.items[--ld->entries.len]);
+  /* The checkpoint takes its place in the order where its name first appears. */
+  ar_hist_checkpoint *c = checkpoint_named(ld, name);
+  if (!c) {
+    ar_hist_checkpoint nc = {.name = name};
+    for (int s = 0; s < 4; s++) nc.by_severity[s] = -1;
+    nc.pair_first = ld->pairs.len;
+    AR_VEC_PUSH(&ld->checkpoints, nc);
+    c = &ld->checkpoints.items[ld->checkpoints.len - 1];
+  }
+  if (!c->date) c->date = date;
+  return AR_OK;
+}
+
+/* Give each checkpoint its flat entries (after its own findings, in file order), so that
+ * every checkpoint's entries are contiguous again. */
+static void regroup_flat(loader *ld)
+{
+  entry_vec all = {0};
+  if (!ld->flat.len) return;
+  for (size_t i = 0; i < ld->checkpoints.len; i++) {
+    ar_hist_checkpoint *c = &ld->checkpoints.items[i];
+    size_t first = all.len;
+    for (size_t k = c->first; k < c->first + c->count; k++) AR_VEC_PUSH(&all, ld->entries.items[k]);
+    if (checkpoint_named(ld, c->name) == c) /* namesakes: the first one gets them */
+      for (size_t k = 0; k < ld->flat.len; k++)
+        if (strcmp(ld->flat.items[k].checkpoint, c->name) == 0) AR_VEC_PUSH(&all, ld->flat.items[k]);
+    c->first = first;
+    c->count = all.len - first;
+  }
+  AR_VEC_FREE(&ld->entries);
+  ld->entries = all;
 }
 
 static int read_history(loader *ld, const cJSON *root)
@@ -487,8 +608,11 @@ static int read_history(loader *ld, const cJSON *root)
   }
   cJSON_ArrayForEach(cp, list)
   {
-    if ((err = read_checkpoint(ld, cp, prefix, i++)) < 0) return err;
+    if (is_flat_entry(cp)) err = read_flat_entry(ld, cp, prefix, i++);
+    else err = read_checkpoint(ld, cp, prefix, i++);
+    if (err < 0) return err;
   }
+  regroup_flat(ld);
   return AR_OK;
 }
 
@@ -507,15 +631,20 @@ static int load_tree(ar_history **out, const cJSON *root, const char *name, ar_d
     h->nentries = ld.entries.len;
     h->checkpoints = ld.checkpoints.items;
     h->ncheckpoints = ld.checkpoints.len;
+    h->pairs = ld.pairs.items;
+    h->npairs = ld.pairs.len;
     h->priv = ld.arena;
     *out = h;
     ld.entries.items = NULL;
     ld.checkpoints.items = NULL;
+    ld.pairs.items = NULL;
     ld.arena = NULL;
   }
 done:
   AR_VEC_FREE(&ld.entries);
   AR_VEC_FREE(&ld.checkpoints);
+  AR_VEC_FREE(&ld.pairs);
+  AR_VEC_FREE(&ld.flat);
   if (ld.arena) ar_arena_dispose(ld.arena);
   free(ld.arena);
   return err;
@@ -570,6 +699,7 @@ void ar_history_free(ar_history *h)
   }
   free(h->entries);
   free(h->checkpoints);
+  free(h->pairs);
   free(h);
 }
 
@@ -673,7 +803,8 @@ static void upsert(cJSON *list, cJSON *cp, const char *name)
       if (placed) {
         cJSON_Delete(cJSON_DetachItemViaPointer(list, it));
       } else {
-        for (const cJSON *kv = it->child; kv; kv = kv->next) {
+        /* A flat hand-written entry's keys are a finding's, not notes on a checkpoint. */
+        for (const cJSON *kv = is_flat_entry(it) ? NULL : it->child; kv; kv = kv->next) {
           if (!kv->string || is_checkpoint_key(kv->string)) continue;
           cJSON_bool ok = cJSON_AddItemToObject(cp, kv->string, cJSON_Duplicate(kv, true));
           AR_ASSERT(ok);

@@ -21,6 +21,15 @@ static bool same_finding(const ar_hist_entry *e, const ar_finding *fd)
   return !e->service || strcmp(e->service, fd->file->path) == 0;
 }
 
+/* Whether two past entries are the same finding (for the checkpoint it was first seen in). */
+static bool same_entry(const ar_hist_entry *a, const ar_hist_entry *b)
+{
+  if (a->fingerprint && b->fingerprint) return strcmp(a->fingerprint, b->fingerprint) == 0;
+  if (!a->pattern || !b->pattern || strcmp(a->pattern, b->pattern) != 0) return false;
+  if (strcmp(a->model, b->model) != 0 || strcmp(a->field, b->field) != 0) return false;
+  return !a->service || !b->service || strcmp(a->service, b->service) == 0;
+}
+
 void ar_history_apply(ar_run *run, const ar_history *h)
 {
   ar_arena *a = &run->arena;
@@ -86,10 +95,16 @@ void ar_history_apply(ar_run *run, const ar_history *h)
     bool found = false;
     for (size_t i = 0; i < run->findings.len && !found; i++) found = same_finding(e, &run->findings.items[i]);
     if (found) continue;
+    const char *first = e->checkpoint;
+    for (size_t k2 = 0; k2 < last->first; k2++)
+      if (same_entry(&h->entries[k2], e)) {
+        first = h->entries[k2].checkpoint;
+        break;
+      }
     ar_fixed fx = {.rule = e->rule ? ar_arena_strdup(a, e->rule) : NULL,
                    .model = ar_arena_strdup(a, e->model), .field = ar_arena_strdup(a, e->field),
                    .service = e->service ? ar_arena_strdup(a, e->service) : NULL,
-                   .first_seen = ar_arena_strdup(a, e->checkpoint)};
+                   .first_seen = ar_arena_strdup(a, first)};
     AR_VEC_PUSH(&run->fixed, fx);
   }
 }

@@ -4,6 +4,7 @@
 #include "alignrisk/mem.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,7 @@ void ar_arena_dispose(ar_arena *a)
 
 void *ar_arena_alloc(ar_arena *a, size_t n)
 {
+  if (n > SIZE_MAX - 64) oom(n); /* the rounding below would wrap */
   size_t need = (n + 15u) & ~(size_t)15u;
   ar_arena_block *b = a->head;
   if (need == 0) need = 16;

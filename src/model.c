@@ -84,6 +84,7 @@ void ar_config_init(ar_config *cfg)
   cfg->conf_weight[AR_CONF_LIKELY] = 0.7;
   cfg->conf_weight[AR_CONF_POSSIBLE] = 0.4;
   cfg->repeat_step = 0.5;
+  ar_arena_init(&cfg->strings);
 }
 
 void ar_config_dispose(ar_config *cfg)
@@ -92,6 +93,8 @@ void ar_config_dispose(ar_config *cfg)
   AR_VEC_FREE(&cfg->coverage);
   AR_VEC_FREE(&cfg->path_map);
   AR_VEC_FREE(&cfg->exclude);
+  AR_VEC_FREE(&cfg->ignore_specs);
+  ar_arena_dispose(&cfg->strings);
 }
 
 void ar_run_init(ar_run *run, const ar_config *cfg)

@@ -11,7 +11,9 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 bool ar_parse_utf8_valid(const char *s, size_t n, size_t *bad_offset)
@@ -46,13 +48,36 @@ typedef struct pool {
   ar_run *run;
   const ar_parse_visitor *v;
   ar_diag *dg;
-  atomic_size_t next;
+  atomic_size_t next, done;
   atomic_int err;
+  struct timespec start, last_shown;
 } pool;
+
+static double since(const struct timespec *a, const struct timespec *b)
+{
+  return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+/* Progress on stderr, from the calling thread only, at most ten times a second, and only
+ * after the first half second: short runs print nothing. */
+static void show_progress(pool *p, bool final)
+{
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  if (!final && (since(&p->start, &now) < 0.5 || since(&p->last_shown, &now) < 0.1)) return;
+  p->last_shown = now;
+  pthread_mutex_lock(&p->dg->lock); /* never in the middle of a diagnostic */
+  if (final) fputs("\r\033[K", stderr);
+  else fprintf(stderr, "\r\033[Kalignrisk: %zu/%zu files (%.1fs)", atomic_load(&p->done),
+               p->run->files.len, since(&p->start, &now));
+  fflush(stderr);
+  pthread_mutex_unlock(&p->dg->lock);
+}
 
 typedef struct worker {
   pool *pool;
   ar_arena *arena;
+  bool reporter; /* shows progress (the calling thread) */
 } worker;
 
 /* Reads the whole file; NULL (after a warning) when it cannot or should not be parsed. */
@@ -62,11 +87,11 @@ static char *read_source(ar_file *f, size_t *len_out, ar_diag *dg)
   int fd = open(f->abspath, O_RDONLY | O_CLOEXEC);
   struct stat st;
   if (fd < 0 || fstat(fd, &st) != 0) {
-    ar_diag_warnf(dg, f->path, 0, 0, "cannot read: %s; skipped", strerror(errno));
+    ar_diag_warnf(dg, f->abspath, 0, 0, "cannot read: %s; skipped", strerror(errno));
     goto fail;
   }
   if ((size_t)st.st_size > AR_MAX_SOURCE_BYTES) {
-    ar_diag_warnf(dg, f->path, 0, 0, "larger than %u MiB; skipped", AR_MAX_SOURCE_BYTES >> 20);
+    ar_diag_warnf(dg, f->abspath, 0, 0, "larger than %u MiB; skipped", AR_MAX_SOURCE_BYTES >> 20);
     goto fail;
   }
   size_t cap = (size_t)st.st_size + 1, len = 0;
@@ -74,7 +99,7 @@ static char *read_source(ar_file *f, size_t *len_out, ar_diag *dg)
   for (;;) {
     if (len + 1 >= cap) {
       if (cap > AR_MAX_SOURCE_BYTES) {
-        ar_diag_warnf(dg, f->path, 0, 0, "larger than %u MiB; skipped", AR_MAX_SOURCE_BYTES >> 20);
+        ar_diag_warnf(dg, f->abspath, 0, 0, "larger than %u MiB; skipped", AR_MAX_SOURCE_BYTES >> 20);
         goto fail;
       }
       cap *= 2;
@@ -83,7 +108,7 @@ static char *read_source(ar_file *f, size_t *len_out, ar_diag *dg)
     ssize_t r = read(fd, buf + len, cap - len - 1);
     if (r < 0 && errno == EINTR) continue;
     if (r < 0) {
-      ar_diag_warnf(dg, f->path, 0, 0, "cannot read: %s; skipped", strerror(errno));
+      ar_diag_warnf(dg, f->abspath, 0, 0, "cannot read: %s; skipped", strerror(errno));
       goto fail;
     }
     if (r == 0) break;
@@ -93,14 +118,14 @@ static char *read_source(ar_file *f, size_t *len_out, ar_diag *dg)
   close(fd);
   fd = -1;
   if (memchr(buf, '\0', len)) {
-    ar_diag_warnf(dg, f->path, 0, 0, "binary file (NUL byte); skipped");
+    ar_diag_warnf(dg, f->abspath, 0, 0, "binary file (NUL byte); skipped");
     goto fail;
   }
   size_t bad;
   if (!ar_parse_utf8_valid(buf, len, &bad)) {
     long line = 1;
     for (size_t i = 0; i < bad; i++) line += buf[i] == '\n';
-    ar_diag_warnf(dg, f->path, line, 0, "not valid UTF-8 (byte offset %zu); skipped", bad);
+    ar_diag_warnf(dg, f->abspath, line, 0, "not valid UTF-8 (byte offset %zu); skipped", bad);
     goto fail;
   }
   *len_out = len;
@@ -115,6 +140,7 @@ fail:
 static void *work(void *arg)
 {
   worker *w = arg;
+  bool reporter = w->reporter;
   pool *p = w->pool;
   void *state = NULL;
   TSParser *parser = ts_parser_new();
@@ -125,7 +151,7 @@ static void *work(void *arg)
     ts_parser_delete(parser);
     return NULL;
   }
-  int err = p->v->init(&state, p->dg);
+  int err = p->v->init(&state, p->v->ctx, p->dg);
   if (err) {
     atomic_store(&p->err, err);
     ts_parser_delete(parser);
@@ -138,7 +164,10 @@ static void *work(void *arg)
     ar_file *f = p->run->files.items[i];
     size_t len = 0;
     char *src = read_source(f, &len, p->dg);
-    if (!src) continue;
+    if (!src) {
+      atomic_fetch_add(&p->done, 1);
+      continue;
+    }
     const char *text = src;
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) text += 3, len -= 3; /* BOM */
     TSTree *tree = ts_parser_parse_string(parser, NULL, text, (uint32_t)len);
@@ -146,11 +175,13 @@ static void *work(void *arg)
       p->v->visit(state, f, tree, text, len, w->arena, p->dg);
       ts_tree_delete(tree);
     } else {
-      ar_diag_warnf(p->dg, f->path, 0, 0, "the parser gave up; skipped");
+      ar_diag_warnf(p->dg, f->abspath, 0, 0, "the parser gave up; skipped");
       f->flags |= AR_FILE_SKIPPED;
       ts_parser_reset(parser);
     }
     free(src);
+    atomic_fetch_add(&p->done, 1);
+    if (reporter) show_progress(p, false);
   }
   p->v->fini(state);
   ts_parser_delete(parser);
@@ -165,7 +196,10 @@ int ar_parse_run(ar_run *run, const ar_parse_visitor *v, ar_diag *dg)
   if (jobs > run->files.len) jobs = run->files.len ? run->files.len : 1;
   pool p = {.run = run, .v = v, .dg = dg};
   atomic_init(&p.next, 0);
+  atomic_init(&p.done, 0);
   atomic_init(&p.err, 0);
+  clock_gettime(CLOCK_MONOTONIC, &p.start);
+  p.last_shown = p.start;
   run->nworkers = jobs;
   run->worker_arenas = ar_xcalloc(jobs, sizeof(ar_arena));
   worker *ws = ar_xcalloc(jobs, sizeof(worker));
@@ -179,8 +213,16 @@ int ar_parse_run(ar_run *run, const ar_parse_visitor *v, ar_diag *dg)
   for (size_t i = 1; i < jobs; i++)
     if (pthread_create(&tids[i], NULL, work, &ws[i]) == 0) started = i;
     else break;
+  ws[0].reporter = run->progress;
   work(&ws[0]);
+  /* The reporter's own files are done; keep counting while the others finish theirs. */
+  while (run->progress && atomic_load(&p.done) < run->files.len && !atomic_load(&p.err)) {
+    struct timespec nap = {0, 50 * 1000 * 1000};
+    nanosleep(&nap, NULL);
+    show_progress(&p, false);
+  }
   for (size_t i = 1; i <= started; i++) pthread_join(tids[i], NULL);
+  if (run->progress) show_progress(&p, true);
   free(ws);
   free(tids);
   for (size_t i = 0; i < run->files.len; i++)

@@ -27,7 +27,13 @@
 
 /* ---- parse visitor: extraction in the workers ----------------------------------------------- */
 
-static int extract_init(void **state, ar_diag *dg) { return ar_extractor_new((ar_extractor **)state, dg); }
+static int extract_init(void **state, void *ctx, ar_diag *dg)
+{
+  const ar_config *cfg = ctx;
+  int err = ar_extractor_new((ar_extractor **)state, dg);
+  if (err == 0) ar_extractor_guess_names(*state, cfg->guess_names);
+  return err;
+}
 static void extract_fini(void *state) { ar_extractor_free(state); }
 static void extract_visit(void *state, ar_file *file, const TSTree *tree, const char *src, size_t len,
                           ar_arena *arena, ar_diag *dg)
@@ -65,7 +71,16 @@ static int load_coverage(ar_run *run, ar_cov **out, ar_diag *dg)
   if (!cfg->coverage.len && !exists(dflt)) return AR_OK; /* nothing measured */
   ar_cov *cov = ar_cov_new();
   int err = AR_OK;
-  if (!cfg->coverage.len) err = ar_cov_load(cov, dflt, dg);
+  /* --path-map FROM=TO (the CLI checked the '='): prefixes rewritten before matching. */
+  for (size_t i = 0; err == AR_OK && i < cfg->path_map.len; i++) {
+    const char *map = cfg->path_map.items[i], *eq = strchr(map, '=');
+    char *from = ar_xstrndup(map, eq ? (size_t)(eq - map) : strlen(map));
+    if ((err = ar_cov_add_path_map(cov, from, eq ? eq + 1 : "")) < 0)
+      ar_diag_errorf(dg, NULL, 0, 0, "--path-map %s: FROM must be a path prefix such as "
+                     "/home/runner/work/app", map);
+    free(from);
+  }
+  if (err == AR_OK && !cfg->coverage.len) err = ar_cov_load(cov, dflt, dg);
   for (size_t i = 0; err == AR_OK && i < cfg->coverage.len; i++) err = ar_cov_load(cov, cfg->coverage.items[i], dg);
   if (err < 0) {
     ar_cov_free(cov);
@@ -168,11 +183,14 @@ int ar_pipeline_check(const ar_config *cfg, FILE *out, ar_diag *dg)
   ar_history *hist = NULL;
   ar_buf report;
   const char *hpath;
-  const ar_parse_visitor visitor = {extract_init, extract_fini, extract_visit, ar_python_language()};
+  const ar_parse_visitor visitor = {extract_init, extract_fini, extract_visit, ar_python_language(),
+                                    (void *)cfg};
   int err;
   ar_run_init(&run, cfg);
   ar_buf_init(&report, AR_MAX_REPORT_BYTES);
   hpath = history_path(&run);
+  /* Progress only for a person watching: stderr is a terminal, and not --quiet or CI. */
+  run.progress = !cfg->quiet && isatty(STDERR_FILENO) && !getenv("CI");
 
   /* Inputs that can fail are read first: a bad coverage or history file stops the run
    * before any work, and before anything is written. */

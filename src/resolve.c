@@ -21,6 +21,7 @@ typedef struct res {
   ar_file *module;
   ar_decl_kind decl;
   bool db_model;        /* `db.Model` of a Flask-SQLAlchemy object */
+  const ar_decl *declp; /* RES_DECL: the declaration */
   const char *external; /* last component of an outside name ("DeclarativeBase") */
 } res;
 
@@ -78,18 +79,19 @@ static res apply_rest(ar_run *run, res r, const char *rest, int depth)
 /* `import a.b.c`, `import a.b as m` then m.C: the longest module prefix, then symbols. */
 static res resolve_absolute(ar_run *run, const char *full, int depth)
 {
+  /* Try "a.b.c.C", then "a.b.c" with rest "C", then "a.b" with rest "c.C", … */
   char *buf = ar_arena_strdup(&run->arena, full);
-  for (char *end = buf + strlen(buf);;) {
+  size_t n = strlen(buf);
+  for (;;) {
     ar_file *f = module_file(run, buf);
     if (f) {
       res r = {.kind = RES_MODULE, .module = f};
-      return apply_rest(run, r, *end ? end + 1 : NULL, depth);
+      return apply_rest(run, r, full[n] ? full + n + 1 : NULL, depth);
     }
     char *dot = strrchr(buf, '.');
     if (!dot) break;
-    if (*end) *end = '.';
     *dot = '\0';
-    end = dot;
+    n = (size_t)(dot - buf);
   }
   return (res){.kind = RES_EXTERNAL, .external = last_of(full)};
 }
@@ -107,9 +109,13 @@ static res resolve_in_file(ar_run *run, ar_file *f, const char *dotted, int dept
   const char *head = headbuf;
   ar_class *c = ar_map_get(&f->symbols, head);
   if (c) return rest ? none_res() : (res){.kind = RES_CLASS, .cls = c};
-  for (size_t i = f->decls.len; i-- > 0;)
-    if (strcmp(f->decls.items[i].name, head) == 0)
-      return apply_rest(run, (res){.kind = RES_DECL, .decl = f->decls.items[i].kind}, rest, depth);
+  for (size_t i = f->decls.len; i-- > 0;) {
+    const ar_decl *d = &f->decls.items[i];
+    if (strcmp(d->name, head) != 0) continue;
+    if (d->kind == AR_DECL_ALIAS) /* CurrentUser = Annotated[User, …]: the class it names */
+      return rest ? none_res() : resolve_in_file(run, f, d->target, depth + 1);
+    return apply_rest(run, (res){.kind = RES_DECL, .decl = d->kind, .declp = d}, rest, depth);
+  }
   for (size_t i = f->imports.len; i-- > 0;) {
     const ar_import *im = &f->imports.items[i];
     if (strcmp(im->local, head) != 0) continue;
@@ -211,7 +217,12 @@ static int class_kind(ar_run *run, ar_class *c)
       else if (!in_list(ext, neutral_names)) c->open = true;
     }
   }
-  if (is_enum) c->kind = AR_KIND_ENUM;
+  if (is_enum) {
+    c->kind = AR_KIND_ENUM;
+    /* Plain assignments in an enum body are its members. */
+    for (size_t i = 0; i < c->nfields; i++)
+      if (c->fields[i].kind == AR_FIELD_ATTR && c->fields[i].name[0] != '_') c->fields[i].kind = AR_FIELD_MEMBER;
+  }
   else if (decl_base && !model) c->kind = AR_KIND_DECL_BASE;
   else if (model) c->kind = AR_KIND_MODEL;
   else c->kind = AR_KIND_PLAIN;
@@ -256,6 +267,37 @@ static bool derives_from(const ar_class *c, const ar_class *base, int depth)
   return false;
 }
 
+/* Fields made by a column alias imported from another module (Column = partial(…)):
+ * they are columns, with the partial's nullable unless the call gave its own. */
+static void column_aliases(ar_run *run, ar_class *c)
+{
+  for (size_t i = 0; i < c->nfields; i++) {
+    ar_field *f = &c->fields[i];
+    if (!f->callee || (f->kind != AR_FIELD_ATTR && f->kind != AR_FIELD_COLUMN)) continue;
+    res r = resolve_in_file(run, c->file, f->callee, 0);
+    if (r.kind != RES_DECL || r.decl != AR_DECL_COLUMN || !r.declp) continue;
+    f->kind = AR_FIELD_COLUMN;
+    if (!f->nullable_explicit && r.declp->nullable >= 0) f->nullable = r.declp->nullable;
+  }
+}
+
+static ar_class *enum_named(ar_run *run, ar_file *f, const char *name)
+{
+  if (!name) return NULL;
+  ar_class *c = ar_resolve_class(run, f, name);
+  return c && class_kind(run, c) == AR_KIND_ENUM ? c : NULL;
+}
+
+/* Column(Enum(E)) and String columns with default=E.M.value: the enums they hold. */
+static void field_enums(ar_run *run, ar_class *c)
+{
+  for (size_t i = 0; i < c->nfields; i++) {
+    ar_field *f = &c->fields[i];
+    f->enum_cls = enum_named(run, c->file, f->enum_type);
+    f->value_enum_cls = enum_named(run, c->file, f->value_enum);
+  }
+}
+
 void ar_resolve_run(ar_run *run, ar_diag *dg)
 {
   (void)dg;
@@ -279,6 +321,8 @@ void ar_resolve_run(ar_run *run, ar_diag *dg)
     for (size_t j = 0; j < f->classes.len; j++) {
       ar_class *c = f->classes.items[j];
       class_kind(run, c);
+      column_aliases(run, c);
+      field_enums(run, c);
       if (c->kind == AR_KIND_MODEL && !(f->flags & AR_FILE_MIGRATION)) {
         void *prev = ar_map_get(&run->models_by_name, c->name);
         ar_map_put(&run->models_by_name, c->name, prev && prev != c ? AMBIGUOUS : c);
@@ -296,7 +340,12 @@ void ar_resolve_run(ar_run *run, ar_diag *dg)
     for (size_t j = 0; j < f->refs.len; j++) {
       ar_ref *r = &f->refs.items[j];
       r->target = ar_resolve_class(run, f, r->recv);
+      if (!r->target && (r->flags & AR_REF_GUESS)) r->target = ar_resolve_model_by_name(run, r->recv, f);
       r->ctx_target = r->ctx_recv ? ar_resolve_class(run, f, r->ctx_recv) : NULL;
+      if (r->vkind == AR_VAL_MEMBER) { /* "E.M": the enum E */
+        const char *dot = strrchr(r->value, '.');
+        r->value_enum = enum_named(run, f, ar_arena_strndup(&run->arena, r->value, (size_t)(dot - r->value)));
+      }
     }
   }
   /* relationship(..., backref="x") adds x to the target model and its subclasses. */

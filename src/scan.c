@@ -143,7 +143,7 @@ static void walk_dir(scanner *s, const char *dir, int depth)
       /* A link to a file is read (it cannot loop); links to folders are not followed. */
       struct stat target;
       if (S_ISLNK(st.st_mode) && (stat(path, &target) != 0 || !S_ISREG(target.st_mode))) {
-        ar_diag_warnf(s->dg, rel, 0, 0, "link to something other than a file; skipped");
+        ar_diag_warnf(s->dg, path, 0, 0, "link to something other than a file; skipped");
       } else if (!excluded(s, rel)) {
         add_file(s, path);
       }

@@ -71,6 +71,7 @@ void ar_score_run(ar_run *run, ar_diag *dg)
     if (!is_service(run, f)) continue;
     for (size_t j = 0; j < f->refs.len; j++) {
       const ar_class *c = f->refs.items[j].target;
+      if ((f->refs.items[j].flags & AR_REF_GUESS) && !cfg->guess_names) continue;
       if (c && c->kind == AR_KIND_MODEL && !(c->flags & AR_CLASS_ABSTRACT) &&
           !(c->file->flags & AR_FILE_MIGRATION))
         pair_for(run, &index, c, f);

@@ -6,11 +6,12 @@ set -u
 here=$(dirname "$0")
 pass=0 fail=0
 for b in "$@"; do
-  for suite in unit golden scenarios; do
+  for suite in unit golden scenarios sarif; do
     case $suite in
       unit) out=$("$here/run_unit.sh" "$b" 2>&1) ;;
       golden) out=$("$here/run_golden.sh" "$b/alignrisk" 2>&1) ;;
       scenarios) out=$("$here/run_scenarios.sh" "$b/alignrisk" 2>&1) ;;
+      sarif) out=$("$here/sarif/validate.sh" "$b/alignrisk" 2>&1) ;;
     esac
     printf '%s\n' "$out"
     line=$(printf '%s\n' "$out" | tail -n 1)

@@ -5,6 +5,7 @@
 # names, `expected.out` (stdout), optionally `expected.err` (stderr) and `expected.exit`
 # (default 0). UPDATE=1 rewrites the expected files for review in the diff.
 set -u
+unset GITHUB_STEP_SUMMARY # the github format appends there: never to a real CI summary
 bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 root=$(cd "$(dirname "$0")/golden" && pwd)
 pass=0 fail=0

@@ -22,6 +22,11 @@ typedef struct ar_extractor ar_extractor;
 AR_NODISCARD int ar_extractor_new(ar_extractor **out, ar_diag *dg);
 void ar_extractor_free(ar_extractor *ex);
 
+/** --guess-names: also record references whose receiver is only guessed from a variable's
+ *  name (`order_item` -> OrderItem), at `possible` confidence. Off by default: on real code
+ *  it costs dozens of false findings for each bug it finds. */
+void ar_extractor_guess_names(ar_extractor *ex, bool on);
+
 /** Fill `file` (path, module and flags already set) from `tree` over `src`. Everything kept
  *  is copied into `arena`, so tree and source may be freed right after. Emits a warning for
  *  syntax errors and extracts the valid parts. */

@@ -7,7 +7,10 @@
 #ifndef AR_HISTORY_H
 #define AR_HISTORY_H
 
+#include <stdio.h>
+
 #include "alignrisk/base.h"
+#include "alignrisk/buf.h"
 #include "alignrisk/diag.h"
 #include "alignrisk/model.h"
 
@@ -24,11 +27,20 @@ typedef struct ar_hist_entry {
   const char *fingerprint; /* may be NULL */
 } ar_hist_entry;
 
+/** One (model, service) pair of a checkpoint with its risk then. Strings are borrowed. */
+typedef struct ar_hist_pair {
+  const char *model, *service;
+  double risk;
+} ar_hist_pair;
+
 typedef struct ar_hist_checkpoint {
   const char *name;
   const char *date;   /* may be NULL */
   double total_risk;  /* 0 when absent */
+  bool has_risk;      /* "totals"."risk" was there (checkpoints alignrisk recorded) */
+  long by_severity[4]; /* "totals" low, medium, high, critical; -1 where absent */
   size_t first, count; /* this checkpoint's entries: entries[first .. first+count) */
+  size_t pair_first, pair_count; /* its pairs: pairs[pair_first .. pair_first+pair_count) */
 } ar_hist_checkpoint;
 
 typedef struct ar_history {
@@ -36,6 +48,8 @@ typedef struct ar_history {
   size_t nentries;
   ar_hist_checkpoint *checkpoints; /* oldest first, as in the file */
   size_t ncheckpoints;
+  ar_hist_pair *pairs;             /* every checkpoint's "pairs", in file order */
+  size_t npairs;
   void *priv; /* the parsed document and string storage */
 } ar_history;
 
@@ -52,16 +66,12 @@ const char *ar_history_family(const char *rule);
  *  each checkpoint has a string "checkpoint" or "name" and an array "findings"). */
 AR_NODISCARD int ar_history_load(ar_history **out, const char *path, bool must_exist,
                                  ar_diag *dg);
+/** ar_history_load on `size` bytes in memory; `name` names them in diagnostics. */
 AR_NODISCARD int ar_history_load_mem(ar_history **out, const char *data, size_t size,
                                      const char *name, ar_diag *dg);
 void ar_history_free(ar_history *h);
 
 /** A checkpoint to append: its findings and per-pair risks. Strings are borrowed. */
-typedef struct ar_hist_pair {
-  const char *model, *service;
-  double risk;
-} ar_hist_pair;
-
 typedef struct ar_hist_record {
   const char *name;
   const char *date;  /* ISO 8601 */
@@ -87,5 +97,25 @@ AR_NODISCARD int ar_history_record(const char *path, const ar_hist_record *rec, 
  *  model, field and service), and list in run->fixed what the last checkpoint had that this
  *  run no longer finds. `h` may be NULL (no history). */
 void ar_history_apply(ar_run *run, const ar_history *h);
+
+/* ---- `alignrisk history` (history_cmd.c) ------------------------------------------------- */
+
+/** Whether two past entries are the same finding: by fingerprint when both have one, else
+ *  by pattern, model, field and (when both name one) service, as ar_history_apply matches
+ *  a finding to an entry. */
+bool ar_history_same_entry(const ar_hist_entry *a, const ar_hist_entry *b);
+
+/** Append to `out` the checkpoints of `h` as a table, oldest first: name, date, findings
+ *  by severity, total risk, new and fixed since the checkpoint before, top pair; then a
+ *  sparkline of total risk. `path` names the file in the heading. Counts come from
+ *  "totals" when the checkpoint has them, else from its findings (severity from the entry,
+ *  else from its rule or pattern family); a risk that was never recorded shows as "-".
+ *  Returns 0 or AR_ELIMIT from `out`. */
+AR_NODISCARD int ar_history_table(ar_buf *out, const ar_history *h, const char *path);
+
+/** The `alignrisk history` command: load cfg->history (else .alignrisk/history.json in the
+ *  single PATH, else in the working folder) and print ar_history_table to `out`. Returns
+ *  the exit code: 0, or 2 when the file is missing or does not load (diagnostic names it). */
+int ar_history_cmd(const ar_config *cfg, FILE *out, ar_diag *dg);
 
 #endif

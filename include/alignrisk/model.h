@@ -69,7 +69,7 @@ typedef struct ar_config {
   ar_strvec exclude;        /* glob patterns, matched against relative paths */
   bool include_tests;
   ar_confidence min_confidence;
-  bool guess_names;
+  bool guess_names;         /* report receivers guessed from variable names (possible) */
   int jobs;                 /* 0: number of online CPUs */
   int color;                /* 0 never, 1 always, 2 auto */
   bool quiet;
@@ -77,6 +77,12 @@ typedef struct ar_config {
   double sev_weight[AR_SEV_COUNT];
   double conf_weight[AR_CONF_COUNT];
   double repeat_step;       /* 0.5: weight added per other instance of a pattern */
+  /* Configuration file ([tool.alignrisk] in pyproject.toml, config.h). The command line is
+   * applied on top of it; `select` above is always the result of both. */
+  const char *config_path;  /* the file that was read, as opened; NULL: none */
+  const char *select_spec;  /* "AR1,AR201": rules --select/`select` enabled; NULL: all */
+  ar_strvec ignore_specs;   /* --ignore/`ignore` lists, each "AR104,AR2" */
+  ar_arena strings;         /* strings read from the configuration file */
 } ar_config;
 
 /** Defaults of DESIGN.md. Owned by caller; ar_config_dispose frees the vectors. */
@@ -96,6 +102,9 @@ typedef enum {
   AR_FIELD_MEMBER        /* enum member */
 } ar_field_kind;
 
+typedef struct ar_class ar_class;
+typedef struct ar_file ar_file;
+
 typedef struct ar_field {
   const char *name;
   ar_field_kind kind;
@@ -104,8 +113,13 @@ typedef struct ar_field {
   const char *target;    /* relationship target as written ("M" or M), else NULL */
   const char *backref;   /* name a backref= adds to `target`, else NULL */
   const char *value;     /* enum member: the literal value's text (strings unquoted) */
+  const char *value_enum;/* String column whose default is E.M(.value): E as written */
+  const char *callee;    /* the call that made it ("Column", "NotNullColumn"), or NULL */
+  ar_class *enum_cls;    /* phase 2: the enum `enum_type` names, or NULL */
+  ar_class *value_enum_cls; /* phase 2: the enum `value_enum` names, or NULL */
+  bool nullable_explicit;/* nullable= was given at the call */
   int32_t str_len;       /* String(N): N, else -1 */
-  int8_t nullable;       /* -1 unknown, 0 nullable=False, 1 nullable=True */
+  int8_t nullable;       /* -1 unknown (or primary key), 0 nullable=False, 1 nullable=True */
 } ar_field;
 
 enum {
@@ -118,9 +132,6 @@ enum {
   AR_CLASS_MAPPED = 1u << 6,     /* decorated with @<registry>.mapped */
   AR_CLASS_NESTED = 1u << 7      /* defined inside a function or another class */
 };
-
-typedef struct ar_class ar_class;
-typedef struct ar_file ar_file;
 
 struct ar_class {
   const char *name;
@@ -151,10 +162,15 @@ typedef struct ar_import {
 } ar_import;
 
 /** Module-level names bound to a declarative base factory or an extension object. */
-typedef enum { AR_DECL_BASE, AR_DECL_DB, AR_DECL_REGISTRY } ar_decl_kind;
+typedef enum {
+  AR_DECL_BASE, AR_DECL_DB, AR_DECL_REGISTRY, AR_DECL_ALIAS,
+  AR_DECL_COLUMN /* Column = functools.partial(db.Column, nullable=False) */
+} ar_decl_kind;
 typedef struct ar_decl {
   const char *name;
   ar_decl_kind kind;
+  const char *target; /* AR_DECL_ALIAS: the class a type alias names (Annotated[M, …]) */
+  int8_t nullable;    /* AR_DECL_COLUMN: the partial's nullable default, -1 none */
 } ar_decl;
 
 typedef enum {
@@ -167,8 +183,12 @@ typedef enum {
 } ar_ref_kind;
 
 enum {
-  AR_REF_GUARDED = 1u << 0 /* inside try/except AttributeError, or probed with hasattr */
+  AR_REF_GUARDED = 1u << 0, /* inside try/except AttributeError, or probed with hasattr */
+  AR_REF_GUESS = 1u << 1    /* receiver guessed from the variable's name (--guess-names) */
 };
+
+/** What a reference stores or compares, when a literal or an enum member says so. */
+typedef enum { AR_VAL_UNKNOWN, AR_VAL_STR, AR_VAL_NONE, AR_VAL_MEMBER } ar_value_kind;
 
 typedef struct ar_ref {
   ar_ref_kind kind;
@@ -179,10 +199,14 @@ typedef struct ar_ref {
   const char *func;     /* enclosing function's qualified name, "<module>" at top level */
   const char *ctx_recv; /* for enum members used with a model's field: that model */
   const char *evidence; /* how the receiver was inferred: "session.get(M, …)" */
+  ar_value_kind vkind;  /* the value written, passed or compared (AR202-AR205) */
+  bool compare;         /* the value is compared with the attribute, not stored in it */
+  const char *value;    /* AR_VAL_STR: the string; AR_VAL_MEMBER: "E.M" as written */
   uint32_t line, col;   /* 1-based */
   /* phase 2 (resolve): */
   ar_class *target;     /* the class `recv` names in this file, or NULL */
   ar_class *ctx_target; /* the class `ctx_recv` names, or NULL */
+  ar_class *value_enum; /* AR_VAL_MEMBER: the enum E of "E.M", or NULL */
 } ar_ref;
 
 typedef struct ar_func {
@@ -207,7 +231,7 @@ enum {
 
 struct ar_file {
   const char *path;   /* relative to the scan root, '/' separators */
-  const char *abspath;/* as opened */
+  const char *abspath;/* the path as opened (the scan path joined with the file): diagnostics use it */
   const char *module; /* dotted module name from the path */
   uint32_t flags;
   uint32_t nlines, statements;
@@ -240,6 +264,7 @@ typedef struct ar_finding {
   const char *suggestion;  /* closest existing field or member, or NULL */
   const char *pattern;     /* "missing-field:status" */
   const char *evidence;
+  const char *detail;      /* AR202-AR205: what was stored or compared, and the column's type */
   const char *source;      /* the source line, trimmed; filled by the align stage */
   const char *fingerprint; /* 16 hex digits */
   const char *first_seen;  /* checkpoint where the fingerprint first appears, or NULL */
@@ -282,6 +307,7 @@ typedef struct ar_run {
   ar_arena *worker_arenas;   /* phase-1 strings, one arena per parse worker */
   size_t nworkers;
   const char *root;          /* scan root as given (for display) */
+  bool progress;             /* show parse progress on stderr (a TTY, not --quiet) */
   const char *root_abs;
   AR_VEC(ar_file *) files;   /* sorted by path */
   size_t nskipped;

@@ -13,12 +13,13 @@
 
 /** What a worker does with each parsed file. `state` is the worker's own (from `init`). */
 typedef struct ar_parse_visitor {
-  /** Make a worker's state; return non-zero (after a diagnostic) to abort the run. */
-  int (*init)(void **state, ar_diag *dg);
+  /** Make a worker's state from `ctx` (below); non-zero (after a diagnostic) aborts. */
+  int (*init)(void **state, void *ctx, ar_diag *dg);
   void (*fini)(void *state);
   void (*visit)(void *state, ar_file *file, const TSTree *tree, const char *src, size_t len,
                 ar_arena *arena, ar_diag *dg);
   const TSLanguage *language;
+  void *ctx; /* handed to init: the caller's settings */
 } ar_parse_visitor;
 
 /** Parse run->files with cfg->jobs workers (0: one per online CPU, at most 64). Files that

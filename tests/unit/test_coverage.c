@@ -1,20 +1,34 @@
 /* SPDX-License-Identifier: MIT
- * test_coverage.c - unit tests for the coverage stage: Cobertura parsing, merging, path
- * lookup, and the refusal of malformed or hostile reports (XXE, billion laughs).
- * Documents are inline strings; file-based cases write them to a temporary file. */
+ * test_coverage.c - unit tests for the coverage stage: Cobertura parsing, the packed line
+ * store, merging, format detection, path maps and lookup, what coverage_apply counts as
+ * unmapped, and the refusal of malformed or hostile reports (XXE, billion laughs).
+ * Documents are inline strings; file-based cases write them to a temporary file. The JSON
+ * and LCOV readers have test_coverage_json.c and test_coverage_lcov.c. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "../../src/coverage_int.h" /* white-box: the packed store's round trip */
 #include "alignrisk/coverage.h"
+
+/* tests/unit/data/coverage/NAME, found from this file's path (make runs from the root). */
+static const char *data_path(const char *name)
+{
+  static char buf[4096];
+  const char *slash = strrchr(__FILE__, '/');
+  int dir = slash ? (int)(slash - __FILE__) : 0;
+  snprintf(buf, sizeof buf, "%.*s%sdata/coverage/%s", dir, __FILE__, slash ? "/" : "", name);
+  return buf;
+}
 
 /* Shaped like `coverage xml` 7.x output: comments, <sources>, one <class> per file with an
  * empty <methods/>. Line 9 of b.py is listed out of order on purpose. */
@@ -94,10 +108,11 @@ static void write_file(const char *path, const char *text)
   assert_int_equal(fclose(fp), 0);
 }
 
-static const ar_cov_file *find(const ar_cov *cov, const char *name)
+/* The entry named `name`, unpacked (without marking it matched, unlike a lookup). */
+static const ar_cov_file *find(ar_cov *cov, const char *name)
 {
   for (size_t i = 0; i < ar_cov_count(cov); i++)
-    if (strcmp(ar_cov_at(cov, i)->name, name) == 0) return ar_cov_at(cov, i);
+    if (strcmp(ar_cov_at(cov, i)->name, name) == 0) return ar_cov_decode(cov, i);
   return NULL;
 }
 
@@ -210,7 +225,7 @@ static void test_duplicate_classes_merge(void **state)
   ar_cov *cov = ar_cov_new();
   assert_int_equal(ar_cov_load_mem(cov, doc, strlen(doc), "d.xml", &dg), 0);
   assert_int_equal(ar_cov_count(cov), 1);
-  const ar_cov_file *f = ar_cov_at(cov, 0);
+  const ar_cov_file *f = ar_cov_decode(cov, 0);
   assert_string_equal(f->name, "pkg/m.py");
   assert_int_equal(f->nlines, 3);
   static const uint32_t lines[] = {2, 10, 11}, hits[] = {1, 7, 1};
@@ -376,7 +391,8 @@ static void test_errors_table(void **state)
 {
   (void)state;
   static const struct { const char *doc; int rc; const char *want; } rows[] = {
-      {"", AR_EPARSE, "cov.xml:1: error: malformed XML: the document is empty"},
+      {"", AR_EPARSE, "cov.xml:1: error: not a coverage report (the file is empty): expected "
+       "Cobertura XML, coverage.py JSON or LCOV"},
       {"<coverage><packages><package>\n<classes>", AR_EPARSE,
        "cov.xml:2: error: malformed XML: unexpected end of file inside <coverage>: the report "
        "is truncated"},
@@ -412,14 +428,16 @@ static void test_errors_table(void **state)
       {"<!DOCTYPE coverage SYSTEM \"a>b\" [<!ENTITY e \"x\">]>\n<coverage/>", AR_EPARSE,
        "cov.xml:1: error: DTDs and entities are not allowed"},
       {"<coverage/>\n\n<!DOCTYPE x>", AR_EPARSE, "cov.xml:3: error: malformed XML"},
-      {"\xff\xfe<", AR_EPARSE, "malformed XML"}, /* a BOM does not switch the encoding */
-      /* Nor does EBCDIC (libxml2 would detect it from "<?xm"): a well-formed report whose
-       * markup the byte guard could not see. */
+      {"\xff\xfe<", AR_EPARSE, "cov.xml:1: error: UTF-16 or UTF-32 text: only UTF-8"},
+      /* EBCDIC (libxml2 would detect it from "<?xm"): a well-formed report whose markup the
+       * byte guard could not see. Its first byte is no '<' in UTF-8. */
       {"\x4c\x6f\xa7\x94\x93\x40\xa5\x85\x99\xa2\x89\x96\x95\x7e\x7f\xf1\x4b\xf0\x7f\x40\x85\x95"
        "\x83\x96\x84\x89\x95\x87\x7e\x7f\xc9\xc2\xd4\xf0\xf3\xf7\x7f\x6f\x6e\x4c\x83\x96\xa5\x85"
        "\x99\x81\x87\x85\x6e\x4c\x83\x93\x81\xa2\xa2\x40\x86\x89\x93\x85\x95\x81\x94\x85\x7e\x7f"
        "\x81\x4b\x97\xa8\x7f\x61\x6e\x4c\x61\x83\x96\xa5\x85\x99\x81\x87\x85\x6e",
-       AR_EPARSE, "malformed XML"},
+       AR_EPARSE, "cov.xml:1:1: error: not a coverage report"},
+      /* Inside <?xml ...?> the declared encoding is ignored: the parser is held to UTF-8. */
+      {"<?xml version=\"1.0\" encoding=\"EBCDIC-US\"?><coverage/>", AR_OK, ""},
       {"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><coverage><class filename=\"caf\xe9.py\"/>"
        "</coverage>", AR_EPARSE, "malformed XML: Input is not proper UTF-8"},
       {"<coverage><class filename=\"a.py\"><lines><line number=\"1\" hits=\"99999999999\"/>"
@@ -448,8 +466,8 @@ static void test_utf16_refused(void **state)
   char *msg = NULL;
   size_t errors = 0;
   assert_int_equal(load_capture(cov, doc, sizeof doc - 1, &errors, &msg), AR_EPARSE);
-  assert_string_equal(msg, "cov.xml:1: error: NUL byte: only UTF-8 coverage reports are "
-                           "supported\n");
+  assert_string_equal(msg, "cov.xml:1: error: UTF-16 or UTF-32 text: only UTF-8 coverage "
+                           "reports are supported\n");
   assert_int_equal(errors, 1);
   free(msg);
   ar_cov_free(cov);
@@ -538,6 +556,438 @@ static void test_libxml2_stays_quiet(void **state)
   ar_diag_dispose(&dg);
 }
 
+/* ---- real coverage.py output ---------------------------------------------------------- */
+
+/* tests/unit/data/coverage/coverage.xml: coverage.py 6.5 `coverage xml` of a checkout at
+ * /home/runner/work/x/x (see make_fixtures.sh), read the way the pipeline reads it. */
+static void test_fixture_cobertura(void **state)
+{
+  (void)state;
+  ar_diag dg;
+  ar_diag_init(&dg, NULL);
+  ar_cov *cov = ar_cov_new();
+  assert_int_equal(ar_cov_load(cov, data_path("coverage.xml"), &dg), 0);
+  assert_int_equal(dg.errors + dg.warnings, 0);
+  assert_int_equal(ar_cov_count(cov), 4);
+  const ar_cov_file *b = ar_cov_lookup(cov, "app/services/billing.py");
+  assert_non_null(b);
+  assert_string_equal(b->name, "app/services/billing.py");
+  assert_int_equal(b->nlines, 17);
+  assert_int_equal(b->nmissed, 7);
+  static const struct { uint32_t line; long hits; uint32_t taken, total; } rows[] = {
+      {4, 1, 0, 0}, {6, 1, 2, 2}, {7, 1, 1, 2}, {8, 0, 0, 0}, {16, 0, 0, 2}, {22, 0, 0, 2},
+      {24, 0, 0, 0}, {0, 0, 0, 0}};
+  assert_non_null(b->br_total);
+  for (size_t i = 0; rows[i].line; i++) {
+    assert_int_equal(ar_cov_line_hits(b, rows[i].line), rows[i].hits);
+    size_t k = 0;
+    while (b->lines[k] != rows[i].line) k++;
+    assert_int_equal(b->br_covered[k], rows[i].taken);
+    assert_int_equal(b->br_total[k], rows[i].total);
+  }
+  assert_int_equal(ar_cov_line_hits(b, 1), -1); /* the docstring: not in coverage.py 6.5's XML */
+  const ar_cov_file *s = ar_cov_lookup(cov, "app/services/status.py");
+  assert_non_null(s);
+  assert_null(s->br_total); /* no branch line at all */
+  assert_int_equal(s->nmissed, 2);
+  /* Measured and empty: an __init__.py is known, with no statements. */
+  const ar_cov_file *init = ar_cov_lookup(cov, "app/__init__.py");
+  assert_non_null(init);
+  assert_int_equal(init->nlines, 0);
+  assert_int_equal(ar_cov_line_hits(init, 1), -1);
+  ar_cov_free(cov);
+  ar_diag_dispose(&dg);
+}
+
+/* ---- the packed store ----------------------------------------------------------------- */
+
+/* Every token form and its edges: runs of 2, 17 and 18, deltas 63/64 and 15/16, hits 0, 1,
+ * 2 and UINT32_MAX, branch totals 15/16, the largest line number; then pseudo-random files.
+ * Sealed and unpacked again, each must come back exactly. */
+static void check_roundtrip(const uint32_t *lines, const uint32_t *hits, const uint32_t *taken,
+                            const uint32_t *total, size_t n)
+{
+  ar_cov *cov = ar_cov_new();
+  ar_cov__entry *e = ar_cov__file(cov, "x.py", 4);
+  assert_non_null(e);
+  for (size_t i = n; i-- > 0;) /* backwards: the fold must sort them */
+    ar_cov__add_line(e, lines[i], hits[i], taken ? taken[i] : 0, total ? total[i] : 0);
+  ar_cov__seal(e);
+  assert_null(e->pub.lines);
+  assert_true(e->packed_len <= n * 21);
+  const ar_cov_file *f = ar_cov_decode(cov, 0);
+  assert_int_equal(f->nlines, n);
+  bool any_branch = false;
+  for (size_t i = 0; i < n; i++) any_branch |= total && total[i];
+  assert_true(!any_branch == !f->br_total);
+  size_t missed = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (f->lines[i] != lines[i] || f->hits[i] != hits[i])
+      fail_msg("entry %zu: line %u hits %u, want line %u hits %u", i, f->lines[i], f->hits[i],
+               lines[i], hits[i]);
+    if (any_branch) {
+      assert_int_equal(f->br_total[i], total[i]);
+      assert_int_equal(f->br_covered[i], taken[i]);
+    }
+    missed += hits[i] == 0;
+  }
+  assert_int_equal(f->nmissed, missed);
+  ar_cov_free(cov);
+}
+
+static void test_pack_roundtrip(void **state)
+{
+  (void)state;
+  enum { N = 64 };
+  uint32_t lines[N], hits[N], taken[N], total[N];
+  size_t n = 0;
+  uint32_t line = 0;
+#define ADD(d, h, c, t) (line += (d), lines[n] = line, hits[n] = (h), taken[n] = (c), total[n++] = (t))
+  for (int i = 0; i < 18; i++) ADD(1, 1, 0, 0); /* a run of 17, then one more */
+  ADD(63, 0, 0, 0);
+  ADD(64, 1, 0, 0);
+  ADD(1, 0, 0, 0);
+  ADD(1, 0, 0, 0); /* a run of 2 */
+  ADD(1, 2, 0, 0);
+  ADD(15, 1, 1, 2);
+  ADD(16, 0, 0, 2);
+  ADD(1, 1, 15, 15);
+  ADD(1, 1, 3, 16);
+  ADD(2, UINT32_MAX, 0, 0);
+  ADD(1, 1, 0, 0);
+  ADD(1, 0, UINT32_MAX, UINT32_MAX);
+  line = UINT32_MAX - 2;
+  ADD(1, 1, 0, 0);
+  ADD(1, 1, 0, 0); /* UINT32_MAX itself */
+#undef ADD
+  check_roundtrip(lines, hits, taken, total, n);
+  check_roundtrip(lines, hits, NULL, NULL, 20); /* no branch data at all */
+  check_roundtrip(lines, hits, NULL, NULL, 1);
+
+  uint64_t rng = 88172645463325252u;
+  for (int round = 0; round < 200; round++) {
+    size_t m = 1 + (size_t)(round * 7 % 4000);
+    uint32_t *l = malloc(m * 4), *h = malloc(m * 4), *c = malloc(m * 4), *t = malloc(m * 4);
+    assert_true(l && h && c && t);
+    uint32_t at = 0;
+    for (size_t i = 0; i < m; i++) {
+      rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+      uint32_t r = (uint32_t)(rng >> 32);
+      at += 1 + (r % 8 == 0 ? r % 300 : 0);
+      l[i] = at;
+      h[i] = r % 5 == 0 ? 0 : r % 50 == 1 ? r % 1000 : 1;
+      t[i] = round % 2 && r % 6 == 0 ? 1 + r % 20 : 0;
+      c[i] = t[i] ? r % (t[i] + 1) : 0;
+    }
+    check_roundtrip(l, h, c, t, m);
+    free(l), free(h), free(c), free(t);
+  }
+}
+
+/* Peak memory is the bench's job; this guards what a load leaves behind: about a byte per
+ * coverage.py line and a little per file, nothing per <line> element of the text. */
+static void test_memory_is_packed(void **state)
+{
+  (void)state;
+#if defined(__SANITIZE_ADDRESS__)
+  skip(); /* mallinfo2 does not see ASan's allocator */
+#else
+  enum { FILES = 200, LINES = 2000 };
+  size_t cap = (size_t)FILES * (LINES * 48 + 256), len = 0;
+  char *doc = malloc(cap);
+  assert_non_null(doc);
+  len += (size_t)snprintf(doc, cap, "<coverage><sources><source>/r</source></sources><packages>"
+                          "<package><classes>");
+  for (int f = 0; f < FILES; f++) {
+    len += (size_t)snprintf(doc + len, cap - len, "<class filename=\"pkg/m%d.py\"><lines>\n", f);
+    for (int l = 1; l <= LINES; l++)
+      len += (size_t)snprintf(doc + len, cap - len, "\t<line number=\"%d\" hits=\"%d\"/>\n",
+                              l + l / 3, l % 5 != 0);
+    len += (size_t)snprintf(doc + len, cap - len, "</lines></class>");
+  }
+  len += (size_t)snprintf(doc + len, cap - len, "</classes></package></packages></coverage>");
+  ar_diag dg;
+  ar_diag_init(&dg, NULL);
+  ar_cov *cov = ar_cov_new();
+  assert_int_equal(ar_cov_load_mem(cov, "<coverage/>", 11, "warm.xml", &dg), 0); /* libxml2 */
+  struct mallinfo2 before = mallinfo2();
+  assert_int_equal(ar_cov_load_mem(cov, doc, len, "big.xml", &dg), 0);
+  struct mallinfo2 after = mallinfo2();
+  size_t kept = (after.uordblks + after.hblkhd) - (before.uordblks + before.hblkhd);
+  size_t lines = (size_t)FILES * LINES;
+  if (kept > lines + FILES * 256)
+    fail_msg("%zu bytes kept for %zu lines in %d files (%.2f bytes a line)", kept, lines, FILES,
+             (double)kept / (double)lines);
+  free(doc);
+  ar_cov_free(cov);
+  ar_diag_dispose(&dg);
+#endif
+}
+
+/* ---- format detection ----------------------------------------------------------------- */
+
+static void test_format_by_content(void **state)
+{
+  (void)state;
+  static const struct { const char *doc; int rc; const char *want; } rows[] = {
+      /* The name says .xml in every row: only the bytes count. */
+      {"  \n\t<coverage/>", AR_OK, ""},
+      {"\xEF\xBB\xBF<coverage/>", AR_OK, ""}, /* a UTF-8 byte order mark */
+      {"\n{\"files\": {}}", AR_OK, ""},
+      {"TN:\nSF:a.py\nDA:1,1\nend_of_record\n", AR_OK, ""},
+      {"\r\nSF:a.py\nend_of_record", AR_OK, ""},
+      {"\n\n  hello", AR_EPARSE, "cov.xml:3:3: error: not a coverage report: expected Cobertura "
+                                 "XML, coverage.py JSON or LCOV"},
+      {"[1, 2]", AR_EPARSE, "cov.xml:1:1: error: not a coverage report"},
+      {"DA:1,1\n", AR_EPARSE, "not a coverage report"}, /* LCOV starts with TN: or SF: */
+      {"   \n  ", AR_EPARSE, "cov.xml:2: error: not a coverage report (the file is blank)"},
+      {"\xEF\xBB\xBF", AR_EPARSE, "(the file is blank)"},
+      {"\xFE\xFF\0<", AR_EPARSE, "UTF-16 or UTF-32 text"},
+      {NULL, 0, NULL}};
+  for (size_t i = 0; rows[i].doc; i++) {
+    ar_cov *cov = ar_cov_new();
+    char *msg = NULL;
+    size_t errors = 0, len = strlen(rows[i].doc);
+    if (rows[i].doc[0] == '\xFE') len = 4;
+    int rc = load_capture(cov, rows[i].doc, len, &errors, &msg);
+    if (rc != rows[i].rc || !strstr(msg, rows[i].want))
+      fail_msg("row %zu: rc %d (want %d), message \"%s\" (want \"%s\")", i, rc, rows[i].rc, msg,
+               rows[i].want);
+    free(msg);
+    ar_cov_free(cov);
+  }
+}
+
+/* The same rule through a file: the sniffer reads ahead of the reader and must hand the
+ * bytes it read back, whatever the format (here: a JSON report named coverage.xml). */
+static void test_format_by_content_file(void **state)
+{
+  (void)state;
+  static const char *const docs[] = {
+      "{\"files\": {\"a.py\": {\"executed_lines\": [1], \"missing_lines\": [2]}}}",
+      "SF:a.py\nDA:1,1\nDA:2,0\nend_of_record\n",
+      "<coverage><class filename=\"a.py\"><lines><line number=\"1\" hits=\"1\"/>"
+      "<line number=\"2\" hits=\"0\"/></lines></class></coverage>", NULL};
+  char dir[] = "/tmp/ar_test_fmt_XXXXXX", path[64];
+  assert_non_null(mkdtemp(dir));
+  snprintf(path, sizeof path, "%s/coverage.xml", dir);
+  for (size_t i = 0; docs[i]; i++) {
+    write_file(path, docs[i]);
+    ar_diag dg;
+    ar_diag_init(&dg, NULL);
+    ar_cov *cov = ar_cov_new();
+    assert_int_equal(ar_cov_load(cov, path, &dg), 0);
+    const ar_cov_file *f = ar_cov_lookup(cov, "a.py");
+    assert_non_null(f);
+    assert_int_equal(ar_cov_line_hits(f, 1), 1);
+    assert_int_equal(ar_cov_line_hits(f, 2), 0);
+    ar_cov_free(cov);
+    ar_diag_dispose(&dg);
+  }
+  /* Blank bytes beyond the first read (4 KiB), then the report. */
+  FILE *fp = fopen(path, "wb");
+  assert_non_null(fp);
+  for (int i = 0; i < 10000; i++) fputs(i % 80 ? " " : "\n", fp);
+  fputs("SF:a.py\nDA:7,3\nend_of_record\n", fp);
+  assert_int_equal(fclose(fp), 0);
+  ar_diag dg;
+  ar_diag_init(&dg, NULL);
+  ar_cov *cov = ar_cov_new();
+  assert_int_equal(ar_cov_load(cov, path, &dg), 0);
+  assert_int_equal(ar_cov_line_hits(ar_cov_lookup(cov, "a.py"), 7), 3);
+  ar_cov_free(cov);
+  ar_diag_dispose(&dg);
+  unlink(path);
+  rmdir(dir);
+}
+
+/* A line is covered if any report covered it, whatever formats the reports came in. */
+static void test_merge_across_formats(void **state)
+{
+  (void)state;
+  ar_diag dg;
+  ar_diag_init(&dg, NULL);
+  ar_cov *cov = ar_cov_new();
+  assert_int_equal(ar_cov_load(cov, data_path("coverage.xml"), &dg), 0);
+  assert_int_equal(ar_cov_load(cov, data_path("coverage.json"), &dg), 0);
+  static const char lcov[] = "SF:/home/runner/work/x/x/app/services/billing.py\nDA:8,4\n"
+                             "DA:99,0\nend_of_record\n";
+  assert_int_equal(ar_cov_load_mem(cov, lcov, strlen(lcov), "extra.lcov", &dg), 0);
+  assert_int_equal(dg.errors, 0);
+  const ar_cov_file *b = ar_cov_lookup(cov, "app/services/billing.py");
+  assert_non_null(b);
+  assert_string_equal(b->name, "app/services/billing.py");
+  assert_int_equal(ar_cov_line_hits(b, 1), 1);   /* only the JSON has the docstring */
+  assert_int_equal(ar_cov_line_hits(b, 16), 0);  /* missed by both */
+  assert_int_equal(b->nlines, 18);
+  /* The absolute LCOV path is a separate entry: it maps onto the same scanned file, and
+   * the lookup picks the entry whose path fits best (here the exact name). */
+  assert_int_equal(ar_cov_count(cov), 5);
+  ar_cov_free(cov);
+  ar_diag_dispose(&dg);
+}
+
+/* ---- path maps ------------------------------------------------------------------------ */
+
+static void test_path_maps(void **state)
+{
+  (void)state;
+  static const struct {
+    const char *maps[3][2]; /* FROM, TO; up to three, tried in order */
+    const char *report;     /* a file name as the report has it (no <source>) */
+    const char *want;       /* the entry's name after mapping */
+  } rows[] = {
+      {{{"/home/runner/work/x/x", "."}}, "/home/runner/work/x/x/app/a.py", "app/a.py"},
+      {{{"/home/runner/work/x/x/", ""}}, "/home/runner/work/x/x/app/a.py", "app/a.py"},
+      {{{"C:\\a", "."}}, "C:\\a\\app\\a.py", "app/a.py"},
+      {{{"c:/a", ""}}, "C:\\a\\app\\a.py", "app/a.py"},       /* drive letter, either case */
+      {{{"C:\\a", "src"}}, "C:/a/app/a.py", "src/app/a.py"},
+      {{{"/ci/build", "/home/me/proj"}}, "/ci/build/app/a.py", "/home/me/proj/app/a.py"},
+      {{{"/ci/b", "."}}, "/ci/build/app/a.py", "/ci/build/app/a.py"}, /* whole components */
+      {{{"/x", "one"}, {"/x/y", "two"}}, "/x/y/a.py", "one/y/a.py"},  /* first match wins */
+      {{{"/nope", "."}, {"/x/y", "two"}}, "/x/y/a.py", "two/a.py"},
+      {{{"/", "r"}}, "/abs/a.py", "r/abs/a.py"},
+      {{{"app", "lib/app"}}, "./app/a.py", "lib/app/a.py"}, /* relative names too */
+      {{{NULL, NULL}}, NULL, NULL}};
+  for (size_t i = 0; rows[i].report; i++) {
+    ar_cov *cov = ar_cov_new();
+    for (size_t m = 0; m < 3 && rows[i].maps[m][0]; m++)
+      assert_int_equal(ar_cov_add_path_map(cov, rows[i].maps[m][0], rows[i].maps[m][1]), 0);
+    char *lcov = malloc(strlen(rows[i].report) + 64);
+    assert_non_null(lcov);
+    sprintf(lcov, "SF:%s\nDA:1,1\nend_of_record\n", rows[i].report);
+    ar_diag dg;
+    ar_diag_init(&dg, NULL);
+    assert_int_equal(ar_cov_load_mem(cov, lcov, strlen(lcov), "m.lcov", &dg), 0);
+    if (strcmp(ar_cov_at(cov, 0)->name, rows[i].want) != 0)
+      fail_msg("row %zu: %s became %s, want %s", i, rows[i].report, ar_cov_at(cov, 0)->name,
+               rows[i].want);
+    free(lcov);
+    ar_cov_free(cov);
+    ar_diag_dispose(&dg);
+  }
+
+  /* <source> roots are rewritten too; maps must come before the first report. */
+  ar_cov *cov = ar_cov_new();
+  assert_int_equal(ar_cov_add_path_map(cov, "", "x"), AR_EUSAGE);
+  assert_int_equal(ar_cov_add_path_map(cov, "./", "x"), AR_EUSAGE);
+  assert_int_equal(ar_cov_add_path_map(cov, "/build/agent/s", "."), 0);
+  static const char *const names[] = {"pkg/a.py", NULL};
+  char *doc = report_of("<source>/build/agent/s/src</source>", names);
+  ar_diag dg;
+  ar_diag_init(&dg, NULL);
+  assert_int_equal(ar_cov_load_mem(cov, doc, strlen(doc), "s.xml", &dg), 0);
+  assert_int_equal(ar_cov_add_path_map(cov, "/late", "."), AR_EUSAGE);
+  const ar_cov_file *f = ar_cov_lookup(cov, "src/pkg/a.py"); /* the root became "src" */
+  assert_non_null(f);
+  assert_string_equal(f->name, "pkg/a.py");
+  assert_null(ar_cov_lookup(cov, "other/a.py")); /* only the basename */
+  free(doc);
+  ar_cov_free(cov);
+  ar_diag_dispose(&dg);
+}
+
+/* Reports written on CI runners map onto the local tree by suffix, with no map at all;
+ * a map settles what suffixes cannot. */
+static void test_ci_paths_map_by_suffix(void **state)
+{
+  (void)state;
+  static const char *const names[] = {
+      "/home/runner/work/x/x/app/services/billing.py", /* Linux runner, absolute */
+      "C:\\a\\app\\services\\status.py",               /* Windows runner */
+      "D:\\agent\\_work\\1\\s\\lib\\util.py",
+      "/opt/venv/lib/python3.11/site-packages/six.py", /* maps nowhere */
+      NULL};
+  char *doc = report_of(NULL, names);
+  ar_diag dg;
+  ar_diag_init(&dg, NULL);
+  ar_cov *cov = ar_cov_new();
+  assert_int_equal(ar_cov_load_mem(cov, doc, strlen(doc), "ci.xml", &dg), 0);
+  assert_string_equal(ar_cov_lookup(cov, "app/services/billing.py")->name,
+                      "/home/runner/work/x/x/app/services/billing.py");
+  assert_string_equal(ar_cov_lookup(cov, "app/services/status.py")->name,
+                      "C:/a/app/services/status.py");
+  assert_string_equal(ar_cov_lookup(cov, "lib/util.py")->name, "D:/agent/_work/1/s/lib/util.py");
+  assert_false(find(cov, "/opt/venv/lib/python3.11/site-packages/six.py")->matched);
+  ar_cov_free(cov);
+
+  /* The tree keeps the code under src/ while CI ran from inside it: a map says so. */
+  cov = ar_cov_new();
+  assert_int_equal(ar_cov_add_path_map(cov, "/home/runner/work/x/x", "src"), 0);
+  assert_int_equal(ar_cov_load_mem(cov, doc, strlen(doc), "ci.xml", &dg), 0);
+  assert_string_equal(ar_cov_lookup(cov, "src/app/services/billing.py")->name,
+                      "src/app/services/billing.py");
+  free(doc);
+  ar_cov_free(cov);
+  ar_diag_dispose(&dg);
+}
+
+/* coverage_apply: a report entry that maps to no scanned file is counted and named. */
+static void test_apply_counts_unmapped(void **state)
+{
+  (void)state;
+  static const char *const names[] = {"/home/runner/work/x/x/app/a.py", "/elsewhere/gen.py",
+                                      "/opt/site-packages/six.py", NULL};
+  char *doc = report_of(NULL, names);
+  ar_diag dg;
+  ar_diag_init(&dg, NULL);
+  ar_cov *cov = ar_cov_new();
+  assert_int_equal(ar_cov_load_mem(cov, doc, strlen(doc), "u.xml", &dg), 0);
+  ar_config cfg;
+  ar_config_init(&cfg);
+  ar_run run;
+  ar_run_init(&run, &cfg);
+  ar_file files[2];
+  memset(files, 0, sizeof files);
+  files[0].path = "app/a.py", files[0].statements = 9;
+  files[1].path = "app/b.py", files[1].statements = 4; /* in no report: not measured */
+  AR_VEC_PUSH(&run.files, &files[0]);
+  AR_VEC_PUSH(&run.files, &files[1]);
+  ar_coverage_apply(&run, cov);
+  assert_true(run.filecov[0].measured);
+  assert_int_equal(run.filecov[0].statements, 2);
+  assert_int_equal(run.filecov[0].untested, 1);
+  assert_false(run.filecov[1].measured);
+  assert_int_equal(run.filecov[1].untested, 4);
+  assert_int_equal(run.cov_files, 3);
+  assert_int_equal(run.cov_unmapped, 2);
+  assert_int_equal(run.cov_unmapped_names.len, 2);
+  assert_string_equal(run.cov_unmapped_names.items[0], "/elsewhere/gen.py");
+  ar_run_dispose(&run);
+  ar_config_dispose(&cfg);
+  free(doc);
+  ar_cov_free(cov);
+  ar_diag_dispose(&dg);
+}
+
+/* ---- more hostile input --------------------------------------------------------------- */
+
+/* Every prefix of a real report is refused with a message, never a crash or a success
+ * (the few prefixes that are whole documents aside). */
+static void test_truncated_everywhere(void **state)
+{
+  (void)state;
+  FILE *fp = fopen(data_path("coverage.xml"), "rb");
+  assert_non_null(fp);
+  static char doc[8192];
+  size_t n = fread(doc, 1, sizeof doc, fp);
+  fclose(fp);
+  assert_true(n > 1000 && n < sizeof doc);
+  size_t end = n;
+  while (end && (doc[end - 1] == '\n' || doc[end - 1] == ' ')) end--;
+  for (size_t cut = 1; cut < end; cut++) {
+    ar_cov *cov = ar_cov_new();
+    char *msg = NULL;
+    size_t errors = 0;
+    int rc = load_capture(cov, doc, cut, &errors, &msg);
+    if (rc != AR_EPARSE || errors != 1 || !strstr(msg, "cov.xml:"))
+      fail_msg("cut at %zu: rc %d, %zu errors, \"%s\"", cut, rc, errors, msg);
+    assert_int_equal(ar_cov_count(cov), 0);
+    free(msg);
+    ar_cov_free(cov);
+  }
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -555,6 +1005,16 @@ int main(void)
       cmocka_unit_test(test_xxe_refused),
       cmocka_unit_test(test_billion_laughs_fast),
       cmocka_unit_test(test_libxml2_stays_quiet),
+      cmocka_unit_test(test_fixture_cobertura),
+      cmocka_unit_test(test_pack_roundtrip),
+      cmocka_unit_test(test_memory_is_packed),
+      cmocka_unit_test(test_format_by_content),
+      cmocka_unit_test(test_format_by_content_file),
+      cmocka_unit_test(test_merge_across_formats),
+      cmocka_unit_test(test_path_maps),
+      cmocka_unit_test(test_ci_paths_map_by_suffix),
+      cmocka_unit_test(test_apply_counts_unmapped),
+      cmocka_unit_test(test_truncated_everywhere),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

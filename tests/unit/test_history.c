@@ -940,6 +940,101 @@ static void test_record_failed_write_keeps_old(void **state)
   ar_history_free(h);
 }
 
+/* A flat list of hand-written entries, each naming its checkpoint, mixed with checkpoints:
+ * entries are grouped under their checkpoint, which takes the place where its name first
+ * appears; a checkpoint of the same name gets the flat entries after its own findings. */
+static void test_load_flat_entries(void **state)
+{
+  static const char json[] =
+      "[{\"checkpoint\": \"audit-1\", \"date\": \"2025-09-01\", \"rule\": \"AR103\", \"model\": \"M\","
+      " \"field\": \"status\"},\n"
+      " {\"checkpoint\": \"audit-2\", \"pattern\": \"missing-enum-member:X\", \"model\": \"E\", \"field\": \"X\"},\n"
+      " {\"checkpoint\": \"audit-1\", \"rule\": \"AR101\", \"model\": \"N\", \"field\": \"flag\"},\n"
+      " {\"checkpoint\": \"week-3\", \"findings\": [{\"rule\": \"AR201\", \"model\": \"E\", \"field\": \"Y\"}]},\n"
+      " {\"checkpoint\": \"week-3\", \"rule\": \"AR204\", \"model\": \"U\", \"field\": \"country\"}]";
+  capture c;
+  ar_history *h = NULL;
+  (void)state;
+  cap_open(&c);
+  assert_int_equal(load_str(&h, json, &c), 0);
+  assert_string_equal(cap_text(&c), "");
+  assert_int_equal(h->ncheckpoints, 3);
+  assert_int_equal(h->nentries, 5);
+  const ar_hist_checkpoint *a1 = &h->checkpoints[0], *a2 = &h->checkpoints[1], *w3 = &h->checkpoints[2];
+  assert_string_equal(a1->name, "audit-1");
+  assert_string_equal(a1->date, "2025-09-01");
+  assert_int_equal(a1->first, 0);
+  assert_int_equal(a1->count, 2);
+  assert_string_equal(h->entries[0].field, "status");
+  assert_string_equal(h->entries[1].field, "flag");
+  assert_string_equal(a2->name, "audit-2");
+  assert_null(a2->date);
+  assert_int_equal(a2->first, 2);
+  assert_int_equal(a2->count, 1);
+  assert_string_equal(h->entries[2].pattern, "missing-enum-member:X");
+  assert_string_equal(w3->name, "week-3");
+  assert_int_equal(w3->first, 3);
+  assert_int_equal(w3->count, 2);
+  assert_string_equal(h->entries[3].field, "Y"); /* its own findings first */
+  assert_string_equal(h->entries[4].field, "country");
+  assert_string_equal(h->entries[4].checkpoint, "week-3");
+  ar_history_free(h);
+
+  /* A flat entry must name its checkpoint and still be a whole finding. */
+  static const struct {
+    const char *json, *want;
+  } bad[] = {
+      {"[{\"rule\": \"AR101\", \"model\": \"M\", \"field\": \"f\"}]",
+       "h.json: error: [0]: expected a string \"checkpoint\" naming the entry's checkpoint\n"},
+      {"{\"checkpoints\": [{\"checkpoint\": \"a\", \"model\": \"M\"}]}",
+       "h.json: error: checkpoints[0]: expected a string \"field\"\n"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    cap_close(&c);
+    cap_open(&c);
+    h = (ar_history *)1;
+    assert_int_equal(load_str(&h, bad[i].json, &c), AR_EPARSE);
+    assert_null(h);
+    assert_string_equal(cap_text(&c), bad[i].want);
+  }
+  cap_close(&c);
+}
+
+/* Recording over a flat list: the list is kept, the new checkpoint appended; re-recording a
+ * name that flat entries carry replaces them without turning their keys into notes. */
+static void test_record_over_flat_entries(void **state)
+{
+  static const char before[] =
+      "[{\"checkpoint\": \"audit\", \"rule\": \"AR103\", \"model\": \"M\", \"field\": \"f\"},\n"
+      " {\"checkpoint\": \"audit\", \"rule\": \"AR101\", \"model\": \"M\", \"field\": \"g\"}]\n";
+  char path[512];
+  ar_hist_record r = sample_record("week-5", 1);
+  join(*state, "history.json", path, sizeof path);
+  write_text(path, before);
+  assert_int_equal(record(path, &r), 0);
+  ar_history *h = load_ok(path);
+  assert_int_equal(h->ncheckpoints, 2);
+  assert_string_equal(h->checkpoints[0].name, "audit");
+  assert_int_equal(h->checkpoints[0].count, 2);
+  assert_string_equal(h->checkpoints[1].name, "week-5");
+  ar_history_free(h);
+
+  r = sample_record("audit", 1);
+  assert_int_equal(record(path, &r), 0);
+  h = load_ok(path);
+  assert_int_equal(h->ncheckpoints, 2);
+  assert_string_equal(h->checkpoints[0].name, "audit");
+  assert_int_equal(h->checkpoints[0].count, 1);
+  assert_string_equal(h->entries[0].fingerprint, "fp1");
+  ar_history_free(h);
+  char *text = slurp(path);
+  cJSON *doc = cJSON_Parse(text);
+  cJSON *audit = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "checkpoints"), 0);
+  assert_null(cJSON_GetObjectItem(audit, "model")); /* not carried over as a note */
+  cJSON_Delete(doc);
+  free(text);
+}
+
 #define DIR_TEST(f) cmocka_unit_test_setup_teardown(f, setup_dir, teardown_dir)
 
 int main(void)
@@ -949,6 +1044,7 @@ int main(void)
       cmocka_unit_test(test_load_own_format),
       cmocka_unit_test(test_load_handwritten),
       cmocka_unit_test(test_load_bare_array),
+      cmocka_unit_test(test_load_flat_entries),
       DIR_TEST(test_load_missing_file),
       DIR_TEST(test_load_from_file),
       cmocka_unit_test(test_load_syntax_errors),
@@ -962,6 +1058,7 @@ int main(void)
       DIR_TEST(test_record_same_name_replaces),
       DIR_TEST(test_record_replaces_handwritten_namesakes),
       DIR_TEST(test_record_keeps_unknown_keys),
+      DIR_TEST(test_record_over_flat_entries),
       DIR_TEST(test_record_gives_own_shape),
       DIR_TEST(test_record_refuses_bad_file),
       DIR_TEST(test_record_bad_folder),

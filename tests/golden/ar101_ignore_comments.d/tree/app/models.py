@@ -1,0 +1,10 @@
+from sqlalchemy import Column, Integer, String
+
+from app.db import Base
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+
+    id = Column(Integer, primary_key=True)
+    subject = Column(String(200), nullable=False)

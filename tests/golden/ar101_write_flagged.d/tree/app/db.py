@@ -1,0 +1,4 @@
+from sqlalchemy.orm import declarative_base, sessionmaker
+
+Base = declarative_base()
+SessionLocal = sessionmaker()

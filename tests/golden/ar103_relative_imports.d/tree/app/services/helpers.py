@@ -1,0 +1,2 @@
+def fmt(value) -> str:
+    return str(value or "").upper()

@@ -1,0 +1,7 @@
+import enum
+
+
+class Visibility(enum.Enum):
+    PRIVATE = "private"
+    INTERNAL = "internal"
+    PUBLIC = "public"

@@ -1,0 +1,3 @@
+def apply(coupon, cart) -> int:
+    cart.total -= coupon.discount
+    return coupon.code

@@ -1,0 +1,5 @@
+from app.models import Invoice
+
+
+def label(invoice: Invoice) -> str:
+    return "Réf. " + invoice.reference
