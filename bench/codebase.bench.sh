@@ -4,10 +4,10 @@
 # cursor walk of the same files (bench/parse_only.c), in the same run, on (a) a generated
 # SQLAlchemy codebase (bench/gen_codebase.c, ~1M lines, with coverage.xml and planted
 # misalignments) and (b) this machine's Python standard library; then the peak RSS of a
-# check of a 3.6M-line generated codebase. Times are the best of 3 runs, RSS the highest.
+# check of a 3.6M-line generated codebase. Times are the best of 3 rounds, RSS the highest.
 # Prints ratios; asserts no time. Exits 1 only when the findings on the generated corpus
 # differ from the planted ones (a correctness bug, not a slow run).
-#   BENCH_QUICK=1   ~50k-line corpus, one run, no 3.6M corpus
+#   BENCH_QUICK=1   ~50k-line corpus, one round, no 3.6M corpus
 #   BENCH_LINES=N   size of corpus (a); BENCH_BIG_LINES=N (0 = skip) size of the RSS corpus
 #   BENCH_STDLIB=D  the standard library folder (default: /usr/lib/python3.<minor> found here)
 #   B=build         the build folder holding alignrisk and the grammar objects
@@ -51,36 +51,32 @@ if pkg-config --exists tree-sitter-python 2>/dev/null; then
 else
   grammar="$B/ts/python_parser.o $B/ts/python_scanner.o"
 fi
-# shellcheck disable=SC2086  # flag lists are meant to split
+# shellcheck disable=SC2086,SC2046  # flag lists are meant to split
 $CC $CFLAGS $STD $(pkg-config --cflags tree-sitter) -pthread -o "$tmp/parse_only" \
   "$here/parse_only.c" $grammar $(pkg-config --libs tree-sitter)
 # shellcheck disable=SC2086
 $CC $CFLAGS $STD -o "$tmp/gen_codebase" "$here/gen_codebase.c"
 
 # ---- measuring ------------------------------------------------------------------------------
-# measure NAME DIR CMD...: runs CMD in DIR $runs times; sets NAME_s (best wall seconds) and
-# NAME_kb (highest peak RSS, KiB). Output goes to /dev/null by redirection: `-o /dev/null`
-# would make alignrisk rename a temporary file over the device node.
-measure() {
-  name=$1 dir=$2
-  shift 2
-  best= peak=0 i=0
-  while [ $i -lt "$runs" ]; do
-    (cd "$dir" && /usr/bin/time -f "%e %M" -o "$tmp/time" "$@" >/dev/null 2>"$tmp/stderr") || {
-      rc=$?
-      # alignrisk exits 1 when a gate fails; none is set here, so anything else is an error
-      echo "codebase.bench: '$*' failed ($rc):" >&2
-      tail -5 "$tmp/stderr" >&2
-      exit 2
-    }
-    read -r s kb <"$tmp/time"
-    best=$(awk -v a="$best" -v b="$s" 'BEGIN { print (a == "" || b + 0 < a + 0) ? b : a }')
-    [ "$kb" -gt "$peak" ] && peak=$kb
-    i=$((i + 1))
-  done
-  eval "${name}_s=\$best ${name}_kb=\$peak"
+# once DIR CMD...: runs CMD in DIR; sets t_s (wall seconds), t_cpu (user+system seconds) and
+# t_kb (peak RSS, KiB). Output goes to /dev/null by redirection: `-o /dev/null` would make
+# alignrisk rename a temporary file over the device node.
+once() {
+  dir=$1
+  shift
+  (cd "$dir" && /usr/bin/time -f "%e %M %U %S" -o "$tmp/time" "$@" >/dev/null 2>"$tmp/stderr") || {
+    rc=$?
+    # no gate is set, so alignrisk has no reason to exit 1: any failure is an error
+    echo "codebase.bench: '$*' failed ($rc):" >&2
+    tail -5 "$tmp/stderr" >&2
+    exit 2
+  }
+  read -r t_s t_kb u sy <"$tmp/time"
+  t_cpu=$(awk -v u="$u" -v s="$sy" 'BEGIN { print u + s }')
 }
 
+min() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || b + 0 < a + 0) ? b : a }'; }
+max() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || b + 0 > a + 0) ? b : a }'; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
@@ -89,11 +85,13 @@ header() {
     "2 jobs s" "RSS1 MiB" "RSS2 MiB"
 }
 
-# corpus LABEL DIR PARSE_ARGS... -- ALIGNRISK_ARGS...: both tools at -j1 and -j2, one table block.
+# corpus LABEL DIR PARSE_ARGS... -- ALIGNRISK_ARGS...: both tools at -j1 and -j2, $runs
+# rounds, the four runs of a round one after the other (so a burst of load elsewhere on the
+# machine hits both tools alike); best time and highest RSS of each; one table block.
 corpus() {
   label=$1 dir=$2
   shift 2
-  pargs= aargs= side=p
+  pargs='' aargs='' side=p
   for a in "$@"; do
     if [ "$a" = -- ]; then side=a; continue; fi
     if [ $side = p ]; then pargs="$pargs $a"; else aargs="$aargs $a"; fi
@@ -101,19 +99,30 @@ corpus() {
   # shellcheck disable=SC2086
   (cd "$dir" && "$tmp/parse_only" -j1 $pargs) >"$tmp/counts"
   read -r _ nfiles _ nlines _ nbytes _ <"$tmp/counts"
-  for j in 1 2; do
+  p1_s='' p1_cpu='' p1_kb=0 p2_s='' p2_kb=0 a1_s='' a1_cpu='' a1_kb=0 a2_s='' a2_kb=0
+  round=0
+  while [ $round -lt "$runs" ]; do
     # shellcheck disable=SC2086
-    measure "p$j" "$dir" "$tmp/parse_only" -j$j $pargs
+    once "$dir" "$tmp/parse_only" -j1 $pargs
+    p1_s=$(min "$p1_s" "$t_s") p1_cpu=$(min "$p1_cpu" "$t_cpu") p1_kb=$(max "$p1_kb" "$t_kb")
     # shellcheck disable=SC2086
-    measure "a$j" "$dir" "$AR" -q --format json -j $j $aargs
+    once "$dir" "$AR" -q --format json -j 1 $aargs
+    a1_s=$(min "$a1_s" "$t_s") a1_cpu=$(min "$a1_cpu" "$t_cpu") a1_kb=$(max "$a1_kb" "$t_kb")
+    # shellcheck disable=SC2086
+    once "$dir" "$tmp/parse_only" -j2 $pargs
+    p2_s=$(min "$p2_s" "$t_s") p2_kb=$(max "$p2_kb" "$t_kb")
+    # shellcheck disable=SC2086
+    once "$dir" "$AR" -q --format json -j 2 $aargs
+    a2_s=$(min "$a2_s" "$t_s") a2_kb=$(max "$a2_kb" "$t_kb")
+    round=$((round + 1))
   done
   printf '%-22s %6s %9s %7s  %-10s %7s %7s %9s %9s\n' "$label" "$nfiles" "$nlines" \
     "$(awk -v b="$nbytes" 'BEGIN { printf "%.1f", b / 1048576 }')" parse-only \
     "$p1_s" "$p2_s" "$(mib "$p1_kb")" "$(mib "$p2_kb")"
   printf '%-22s %6s %9s %7s  %-10s %7s %7s %9s %9s\n' "" "" "" "" alignrisk \
     "$a1_s" "$a2_s" "$(mib "$a1_kb")" "$(mib "$a2_kb")"
-  printf '%-22s check/parse at 1 job %sx (bar <= 1.25); alignrisk 1 -> 2 jobs %sx (bar >= 1.6)\n' \
-    "" "$(ratio "$a1_s" "$p1_s")" "$(ratio "$a1_s" "$a2_s")"
+  printf '%-22s check/parse at 1 job %sx wall, %sx CPU (bar <= 1.25); alignrisk 1 -> 2 jobs %sx (bar >= 1.6)\n' \
+    "" "$(ratio "$a1_s" "$p1_s")" "$(ratio "$a1_cpu" "$p1_cpu")" "$(ratio "$a1_s" "$a2_s")"
 }
 
 # ---- (a) the generated codebase ---------------------------------------------------------------
@@ -122,7 +131,7 @@ gen=$tmp/generated
 echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)," \
   "$(awk '/MemTotal/ { printf "%.1f GiB RAM", $2 / 1048576 }' /proc/meminfo)"
 echo "generated: $(cat "$tmp/gen.out")"
-echo "runs: best of $runs (times), highest of $runs (RSS); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "rounds: $runs (best time, highest RSS of each); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 header
 corpus "generated" "$gen" . -- --coverage coverage.xml .

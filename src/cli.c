@@ -65,7 +65,7 @@ static bool parse_double(const char *s, double *out)
 {
   char *end;
   double v = strtod(s, &end);
-  if (end == s || *end || v < 0 || v != v) return false;
+  if (end == s || *end || v < 0 || v != v || v > 1e300) return false; /* no nan, no inf */
   *out = v;
   return true;
 }
@@ -81,6 +81,10 @@ int ar_cli_parse(ar_config *cfg, ar_cli *cli, int argc, char **argv, ar_diag *dg
 {
   static const char *const flags[] = {"--new-only", "--include-tests", "--guess-names", "--quiet",
                                       "-q", "--no-config", "--version", "-V", "--help", "-h", NULL};
+  static const char *const valued[] = {"--coverage", "--path-map", "--history", "--record", "--now",
+                                       "--format", "--output", "-o", "--fail-over", "--fail-on",
+                                       "--select", "--ignore", "--exclude", "--min-confidence",
+                                       "--jobs", "-j", "--color", "--dump", "--config", NULL};
   /* What `alignrisk history` takes; everything else belongs to the check. */
   static const char *const history_opts[] = {"--history", "--config", "--no-config", "--quiet",
                                              "-q", "--help", "-h", NULL};
@@ -116,15 +120,20 @@ int ar_cli_parse(ar_config *cfg, ar_cli *cli, int argc, char **argv, ar_diag *dg
       continue;
     }
     if (strcmp(a, "--") == 0) { only_paths = true; continue; }
-    /* Split --opt=value. */
+    /* Split --opt=value, and -j4 / -oFILE (a short option with its value attached). */
     char name[64];
     const char *val = NULL;
-    const char *eq = strchr(a, '=');
+    const char *eq = a[1] == '-' ? strchr(a, '=') : a[2] == '=' ? a + 2 : NULL;
     size_t n = eq ? (size_t)(eq - a) : strlen(a);
+    if (!eq && a[1] != '-' && n > 2 && (a[1] == 'j' || a[1] == 'o')) n = 2, val = a + 2;
     if (n >= sizeof name) n = sizeof name - 1;
     memcpy(name, a, n);
     name[n] = '\0';
     if (eq) val = eq + 1;
+    if (!is_one_of(name, flags) && !is_one_of(name, valued)) {
+      ar_diag_errorf(dg, NULL, 0, 0, "unknown option %s (see alignrisk --help)", name);
+      return AR_EUSAGE;
+    }
     if (history && !is_one_of(name, history_opts)) {
       ar_diag_errorf(dg, NULL, 0, 0, "option %s does not apply to 'alignrisk history' (it takes --history FILE)",
                      name);
@@ -284,45 +293,8 @@ int ar_cli_configure(ar_config *cfg, ar_cli *cli, int argc, char **argv, ar_diag
 
 /* ---- explain ----------------------------------------------------------------------------- */
 
-/* Rules of the table that have no long help yet (rule_help.c) are the ones this version
- * does not check. They are explained from DESIGN.md all the same, because a configuration
- * or a hand-written history may name them, and `explain` must not answer "no rule". */
-static const struct {
-  const char *code, *example, *fix;
-} pending[] = {
-    {"AR202",
-     "    control.status = TaskStatus.DONE   # the column is Enum(ControlStatus)\n",
-     "Fix: use a member of the column's enum, or change the column's type (with a migration).\n"
-     "When one enum's values are a subset of the other's (an alias), the finding is low.\n"},
-    {"AR203",
-     "    control.status = \"complete\"   # Enum(ControlStatus) has 'effective', 'ineffective', ...\n",
-     "Fix: use the enum member instead of a string literal, or add the value to the enum.\n"},
-    {"AR204",
-     "    user.country = \"Deutschland\"   # country = Column(String(2))\n",
-     "Fix: shorten the value, or widen the column (with a migration).\n"},
-    {"AR205",
-     "    invoice.customer_id = None   # customer_id = Column(Integer, nullable=False)\n",
-     "Fix: store a value, or make the column nullable (with a migration).\n"},
-};
-
 int ar_cli_explain(ar_buf *out, const char *code)
 {
   const char *text = ar_rule_help(code);
-  if (text) return ar_buf_puts(out, text);
-  const ar_rule *r = ar_rule_find(code);
-  if (!r) return AR_ENOTFOUND;
-  const char *example = NULL, *fix = NULL;
-  for (size_t i = 0; i < sizeof pending / sizeof pending[0]; i++)
-    if (strcmp(pending[i].code, r->code) == 0) example = pending[i].example, fix = pending[i].fix;
-  int err = ar_buf_printf(out,
-                          "%s %s (%s)\n\n"
-                          "Not checked yet: this version of alignrisk does not report %s. The code is\n"
-                          "reserved, so configurations (select, ignore) and pattern histories may name it.\n\n"
-                          "What: %s.\n\n"
-                          "Why it breaks: %s.\n",
-                          r->code, r->name, ar_severity_name(r->severity), r->code, r->summary,
-                          r->effect);
-  if (err == 0 && example) err = ar_buf_printf(out, "\nExample:\n%s", example);
-  if (err == 0 && fix) err = ar_buf_printf(out, "\n%s", fix);
-  return err;
+  return text ? ar_buf_puts(out, text) : AR_ENOTFOUND;
 }

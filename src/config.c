@@ -807,7 +807,7 @@ static void on_pair(loader *ld, const keypath *table, TSNode pair, int depth)
   keypath kp = *table;
   if (kids_next(ld, &k, &key) && kids_next(ld, &k, &v)) {
     if (key_parts(ld, key, &kp)) on_value(ld, &kp, key, v, depth);
-    else if (under_us(table) || above_us(table)) warn_at(ld, key, "key nested too deeply; ignored");
+    else if (under_us(table)) warn_at(ld, key, "[tool.alignrisk] key nested too deeply; ignored");
   }
   kids_done(&k);
 }
@@ -838,6 +838,15 @@ static void on_table(loader *ld, TSNode table, bool array)
         unknown_key(ld, key, joined);
       goto done;
     }
+    /* TOML forbids defining a table twice; the keys are still read (a repeated key is
+     * caught on its own), so the warning only says what a strict reader would refuse. */
+    const char *header = ar_arena_printf(&ld->scratch, "[%s]", joined);
+    uintptr_t line = (uintptr_t)ar_map_get(&ld->seen, header);
+    if (line)
+      warn_at(ld, key, "[%s] is defined again (first on line %lu)",
+              n ? join_key(ld, kp.parts, kp.n) : "tool.alignrisk", (unsigned long)line);
+    else
+      ar_map_put(&ld->seen, header, (void *)(uintptr_t)(ts_node_start_point(key).row + 1));
   } else if (!above_us(&kp) || array) {
     goto done; /* someone else's table */
   }

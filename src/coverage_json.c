@@ -308,7 +308,7 @@ static int read_file(jreader *jr, const cJSON *file, size_t files_off)
                        fname);
   branch_vec br = {0};
   read_branches(jr, file, fname, file_off, &br);
-  qsort(br.items, br.len, sizeof(*br.items), cmp_branch);
+  if (br.len > 1) qsort(br.items, br.len, sizeof(*br.items), cmp_branch);
   int err = 0;
   for (int k = 0; k < 2 && err == 0; k++) {
     const cJSON *arr = cJSON_GetObjectItemCaseSensitive(file, keys[k]), *v;

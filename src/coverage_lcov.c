@@ -38,7 +38,7 @@ static int cmp_da(const void *a, const void *b)
 /* Hand the open record's lines to its file, with the branch counts of each line. */
 static void close_record(lreader *lr)
 {
-  qsort(lr->brs.items, lr->brs.len, sizeof(da), cmp_da);
+  if (lr->brs.len > 1) qsort(lr->brs.items, lr->brs.len, sizeof(da), cmp_da);
   size_t b = 0;
   for (size_t i = 0; i < lr->das.len; i++) {
     uint32_t line = lr->das.items[i].line, taken = 0, total = 0;

@@ -6,6 +6,9 @@
  * node-type checks are only the second line of defence. Keep both. Nothing here may
  * allocate per <line>: that is what keeps memory flat on a 500 MB report. */
 #include <libxml/xmlerror.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <libxml/xmlreader.h>
 #include <string.h>
 
@@ -51,19 +54,32 @@ static bool step(size_t *m, const char *pat, unsigned char c)
   return true;
 }
 
-/* Newlines in p[0..n): eight bytes at a time (a byte b is '\n' when b ^ 0x0a is zero). */
+/* Newlines in p[0..n). This sees every byte of the report, so it goes 16 bytes at a time
+ * where SSE2 is there (every x86-64), else 8 at a time in a register. */
 static long count_newlines(const unsigned char *p, size_t n)
 {
-  const uint64_t lo7 = 0x7f7f7f7f7f7f7f7fu, nl = 0x0a0a0a0a0a0a0a0au;
   long k = 0;
   size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
+#if defined(__SSE2__)
+  const __m128i nl = _mm_set1_epi8('\n');
+  while (n - i >= 16) {
+    __m128i acc = _mm_setzero_si128();
+    // Each compare gives -1 per newline; subtracting counts up, at most 255 rounds a byte.
+    for (int r = 0; r < 255 && n - i >= 16; r++, i += 16)
+      acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + i)), nl));
+    __m128i sum = _mm_sad_epu8(acc, _mm_setzero_si128());
+    k += _mm_cvtsi128_si32(sum) + _mm_extract_epi16(sum, 4);
+  }
+#else
+  const uint64_t lo7 = 0x7f7f7f7f7f7f7f7fu, nls = 0x0a0a0a0a0a0a0a0au;
+  for (; n - i >= 8; i += 8) {
     uint64_t w;
     memcpy(&w, p + i, 8);
-    w ^= nl;
+    w ^= nls;
     w = ~(((w & lo7) + lo7) | w | lo7) >> 7; /* 1 in each byte that was '\n' */
     k += (long)((w * 0x0101010101010101u) >> 56);
   }
+#endif
   for (; i < n; i++) k += p[i] == '\n';
   return k;
 }
@@ -228,7 +244,7 @@ static void quote_value(char *dst, size_t size, const char *v)
 
 static int on_line(loader *ld)
 {
-  char num_raw[40] = "", hits_raw[40] = "", cond_raw[40] = "";
+  char num_raw[40], hits_raw[40], cond_raw[40]; /* filled when a value does not parse */
   bool have_num = false, have_hits = false, num_ok = false, hits_ok = false, branch_ok = true;
   uint32_t num = 0, hits = 0, covered = 0, total = 0;
   // The attributes are read straight off the reader's current node: this runs for every

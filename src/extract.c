@@ -50,6 +50,7 @@ int ar_extractor_new(ar_extractor **out, ar_diag *dg)
   ar_map_init(&ex->used);
   ar_map_init(&ex->aliases);
   ar_map_init(&ex->col_aliases);
+  ar_map_init(&ex->rets);
   *out = ex;
   return AR_OK;
 }
@@ -68,6 +69,7 @@ void ar_extractor_free(ar_extractor *ex)
   ar_map_dispose(&ex->used);
   ar_map_dispose(&ex->aliases);
   ar_map_dispose(&ex->col_aliases);
+  ar_map_dispose(&ex->rets);
   free(ex);
 }
 
@@ -903,6 +905,53 @@ static void collect_known(ar_extractor *ex, TSNode block, int depth)
   ex->stack.len = base;
 }
 
+/* One function's return annotation, if it names a class (or a list of one). */
+static void record_return(ar_extractor *ex, TSNode def, const char *key, bool module_level)
+{
+  TSNode ret = ar__field(ex, def, FLD_return_type);
+  if (ts_node_is_null(ret)) return;
+  bool is_list = false;
+  const char *t = ar__type_class(ex, ret, &is_list);
+  if (!t) return;
+  ar_tinfo *ti = ar_arena_alloc(ex->arena, sizeof(*ti));
+  *ti = (ar_tinfo){.kind = is_list ? T_LIST : T_INSTANCE, .conf = AR_CONF_LIKELY, .name = t,
+                   .evidence = ar_arena_printf(ex->arena, "%s() -> %s", key, ar__text(ex, ret))};
+  ar_map_put(&ex->rets, key, ti);
+  if (module_level && !is_list) { /* other modules that import the function resolve it too */
+    ar_decl d = {.name = key, .kind = AR_DECL_FUNC, .target = t};
+    AR_VEC_PUSH(&ex->file->decls, d);
+  }
+}
+
+/* Return annotations of module-level functions and of methods of module-level classes,
+ * before the walk: a call may come before the definition it calls. */
+static void collect_returns(ar_extractor *ex, TSNode block, int depth)
+{
+  if (depth > 8) return;
+  size_t k, base = ar__kids(ex, block, true, &k);
+  for (size_t i = 0; i < k; i++) {
+    TSNode st = ex->stack.items[base + i];
+    if (ar__is(ex, st, SYM_decorated_definition)) st = ar__field(ex, st, FLD_definition);
+    if (ar__is(ex, st, SYM_function_definition)) {
+      record_return(ex, st, ar__text(ex, ar__field(ex, st, FLD_name)), true);
+    } else if (ar__is(ex, st, SYM_class_definition)) {
+      const char *cn = ar__text(ex, ar__field(ex, st, FLD_name));
+      size_t k2, b2 = ar__kids(ex, ar__field(ex, st, FLD_body), true, &k2);
+      for (size_t j = 0; j < k2; j++) {
+        TSNode m = ex->stack.items[b2 + j];
+        if (ar__is(ex, m, SYM_decorated_definition)) m = ar__field(ex, m, FLD_definition);
+        if (ar__is(ex, m, SYM_function_definition))
+          record_return(ex, m, ar_arena_printf(ex->arena, "%s.%s", cn, ar__text(ex, ar__field(ex, m, FLD_name))), false);
+      }
+      ex->stack.len = b2;
+    } else if (ar__is(ex, st, SYM_if_statement) || ar__is(ex, st, SYM_try_statement) ||
+               ar__is(ex, st, SYM_else_clause) || ar__is(ex, st, SYM_block)) {
+      collect_returns(ex, st, depth + 1);
+    }
+  }
+  ex->stack.len = base;
+}
+
 /* `# alignrisk: ignore` and `# alignrisk: ignore[AR101,AR204]`, found by text: comments
  * may sit anywhere in the tree, and a byte search is cheaper than visiting every node. */
 static void find_suppressions(ar_extractor *ex)
@@ -951,7 +1000,9 @@ void ar_extract_file(ar_extractor *ex, ar_file *file, const TSTree *tree, const 
   ar_map_dispose(&ex->used);
   ar_map_dispose(&ex->aliases);
   ar_map_dispose(&ex->col_aliases);
+  ar_map_dispose(&ex->rets);
   ex->star = false;
+  ex->cls = NULL;
   if (ex->have_cursor) {
     ts_tree_cursor_delete(&ex->cursor);
     ex->have_cursor = false;
@@ -979,6 +1030,7 @@ void ar_extract_file(ar_extractor *ex, ar_file *file, const TSTree *tree, const 
   }
   find_suppressions(ex);
   collect_known(ex, root, 0);
+  collect_returns(ex, root, 0);
   module_block(ex, root);
   if (ex->have_cursor) {
     ts_tree_cursor_delete(&ex->cursor);

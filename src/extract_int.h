@@ -79,6 +79,8 @@ struct ar_extractor {
   ar_map col_aliases; /* `NotNull = partial(Column, nullable=False)`: name -> ar_field template */
   bool star;     /* the file has a `from m import *`: any capitalised name may be a class */
   bool guess;    /* --guess-names */
+  ar_map rets;   /* "f" / "Class.method" -> ar_tinfo* of its return annotation (this file) */
+  const char *cls; /* the class whose method is being walked, or NULL */
   /* per file: */
   ar_file *file;
   const char *src;

@@ -222,6 +222,12 @@ static ar_tinfo infer_call(ar_extractor *ex, TSNode call, int depth)
   TSNode fn = ar__field(ex, call, FLD_function), args = ar__field(ex, call, FLD_arguments);
   if (ar__is(ex, fn, SYM_identifier) || ar__is(ex, fn, SYM_attribute)) {
     const char *d = ar__dotted(ex, fn);
+    /* f(…) / self.m(…) / mod.f(…) with a return annotation naming a model. */
+    const ar_tinfo *ret = NULL;
+    if (d && !strchr(d, '.')) ret = ar_map_get(&ex->rets, d);
+    else if (d && ex->cls && strncmp(d, "self.", 5) == 0 && !strchr(d + 5, '.'))
+      ret = ar_map_get(&ex->rets, ar_arena_printf(ex->arena, "%s.%s", ex->cls, d + 5));
+    if (ret && (!d || !lookup(ex, d))) return *ret;
     if (d && strcmp(ar__last(d), "select") == 0) {
       const char *m = arg_class(ex, args);
       return make_t(T_STMT, m, AR_CONF_LIKELY, m ? ar_arena_printf(ex->arena, "select(%s)", m) : NULL);
@@ -271,6 +277,31 @@ static ar_tinfo infer_call(ar_extractor *ex, TSNode call, int depth)
   return none_t();
 }
 
+/* get_user(…) / repo.get_user(…) imported from another module: phase 2 reads the
+ * function's return annotation there. Only names made of lowercase parts (functions in
+ * modules), so Model.query.filter_by(…) and db.session.get(…) never come here. */
+static ar_tinfo imported_call(ar_extractor *ex, TSNode fn)
+{
+  const char *d = ar__dotted(ex, fn);
+  if (!d || strncmp(d, "self.", 5) == 0 || !names_class(ex, d)) return none_t();
+  for (const char *p = d; *p; p++) {
+    bool part_start = p == d || p[-1] == '.';
+    if (part_start && !(*p >= 'a' && *p <= 'z') && *p != '_') return none_t();
+  }
+  if (strcmp(ar__last(d), "select") == 0) return none_t();
+  const char *dot = strchr(d, '.');
+  if (dot) { /* the head must be an imported module, not an object such as db */
+    bool module = false;
+    for (size_t i = 0; i < ex->file->imports.len && !module; i++) {
+      const ar_import *im = &ex->file->imports.items[i];
+      module = strlen(im->local) == (size_t)(dot - d) && strncmp(im->local, d, (size_t)(dot - d)) == 0;
+    }
+    if (!module) return none_t();
+  }
+  return make_t(T_INSTANCE, ar_arena_printf(ex->arena, "%s()", d), AR_CONF_LIKELY,
+                ar_arena_printf(ex->arena, "%s(), by its return annotation", d));
+}
+
 static ar_tinfo infer(ar_extractor *ex, TSNode e, int depth)
 {
   if (ts_node_is_null(e) || depth > 32) return none_t();
@@ -285,7 +316,10 @@ static ar_tinfo infer(ar_extractor *ex, TSNode e, int depth)
     ex->stack.len = base;
     return infer(ex, c, depth + 1);
   }
-  if (ar__is(ex, e, SYM_call)) return infer_call(ex, e, depth);
+  if (ar__is(ex, e, SYM_call)) {
+    ar_tinfo t = infer_call(ex, e, depth);
+    return t.kind != T_NONE ? t : imported_call(ex, ar__field(ex, e, FLD_function));
+  }
   if (ar__is(ex, e, SYM_attribute)) {
     TSNode obj = ar__field(ex, e, FLD_object);
     const char *a = ar__text(ex, ar__field(ex, e, FLD_attribute));
@@ -705,8 +739,9 @@ void ar__walk_function(ar_extractor *ex, TSNode def, const char *qualname, const
   if (!ar__descend(ex)) return;
   ar_func fn = {.qualname = qualname, .start = ar__line(def), .end = ts_node_end_point(def).row + 1};
   AR_VEC_PUSH(&ex->file->funcs, fn);
-  const char *saved_func = ex->func;
+  const char *saved_func = ex->func, *saved_cls = ex->cls;
   int saved_guard = ex->guard;
+  ex->cls = cls;
   size_t env_mark = ex->env.len, probe_mark = ex->probed.len, ref_mark = ex->file->refs.len;
   ex->func = qualname;
   ex->guard = 0;
@@ -733,6 +768,7 @@ void ar__walk_function(ar_extractor *ex, TSNode def, const char *qualname, const
   }
   ex->probed.len = probe_mark;
   ex->func = saved_func;
+  ex->cls = saved_cls;
   ex->guard = saved_guard;
   ar__ascend(ex);
 }

@@ -26,7 +26,7 @@ int main(int argc, char **argv)
     ar_buf text;
     ar_buf_init(&text, 1u << 20);
     if (ar_cli_explain(&text, cli.explain_code) < 0) {
-      ar_diag_errorf(&dg, NULL, 0, 0, "no rule '%s' (rules: AR101-AR105, AR201)", cli.explain_code);
+      ar_diag_errorf(&dg, NULL, 0, 0, "no rule '%s' (rules: AR101-AR105, AR201-AR205)", cli.explain_code);
       rc = 2;
     } else {
       fputs(text.ptr, stdout);

@@ -142,7 +142,15 @@ void ar_run_dispose(ar_run *run)
 
 /* Names every mapped class answers to, whatever its fields. */
 static const char *const framework_names[] = {"query", "metadata", "registry", "query_class",
-                                              NULL};
+                                              "awaitable_attrs", "type_annotation_map", NULL};
+/* What pydantic (SQLModel's base) puts on every model, v1 and v2. */
+static const char *const pydantic_names[] = {
+    "model_dump", "model_dump_json", "model_validate", "model_validate_json", "model_copy",
+    "model_construct", "model_fields", "model_fields_set", "model_config", "model_extra",
+    "model_json_schema", "model_computed_fields", "model_post_init", "model_rebuild",
+    "model_parametrized_name", "dict", "json", "copy", "parse_obj", "parse_raw", "parse_file",
+    "from_orm", "schema", "schema_json", "construct", "update_forward_refs", "validate",
+    "sqlmodel_update", NULL};
 static const ar_field framework_field = {.name = "(framework)", .kind = AR_FIELD_ATTR,
                                          .str_len = -1, .nullable = -1};
 
@@ -154,6 +162,9 @@ const ar_field *ar_class_field(const ar_class *cls, const char *name, bool on_cl
   if (cls->kind == AR_KIND_MODEL)
     for (size_t i = 0; framework_names[i]; i++)
       if (strcmp(name, framework_names[i]) == 0) return &framework_field;
+  if (cls->flags & AR_CLASS_PYDANTIC)
+    for (size_t i = 0; pydantic_names[i]; i++)
+      if (strcmp(name, pydantic_names[i]) == 0) return &framework_field;
   const ar_field *f = ar_map_get(&cls->all_fields, name);
   if (f && on_class && f->kind == AR_FIELD_INIT_ONLY) return NULL;
   return f;

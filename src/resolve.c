@@ -96,9 +96,14 @@ static res resolve_absolute(ar_run *run, const char *full, int depth)
   return (res){.kind = RES_EXTERNAL, .external = last_of(full)};
 }
 
+static res resolve_func(ar_run *run, ar_file *f, const char *dotted, int depth);
+
 static res resolve_in_file(ar_run *run, ar_file *f, const char *dotted, int depth)
 {
   if (depth > MAX_DEPTH) return none_res();
+  size_t dl = strlen(dotted);
+  if (dl > 2 && strcmp(dotted + dl - 2, "()") == 0) /* what f() returns */
+    return resolve_func(run, f, ar_arena_strndup(&run->arena, dotted, dl - 2), depth + 1);
   const char *dot = strchr(dotted, '.');
   const char *rest = dot ? dot + 1 : NULL;
   char headbuf[256];
@@ -139,6 +144,44 @@ static res resolve_in_file(ar_run *run, ar_file *f, const char *dotted, int dept
       return apply_rest(run, r, rest, depth);
   }
   return (res){.kind = RES_EXTERNAL, .external = last_of(dotted)};
+}
+
+/* The class a function returns: `name` is the function as written in `f` ("get_user",
+ * "svc.get_user"); followed through imports and re-exports to its AR_DECL_FUNC. */
+static res resolve_func(ar_run *run, ar_file *f, const char *name, int depth)
+{
+  if (depth > MAX_DEPTH) return none_res();
+  const char *dot = strchr(name, '.');
+  if (!dot) {
+    for (size_t i = f->decls.len; i-- > 0;) {
+      const ar_decl *d = &f->decls.items[i];
+      if (d->kind == AR_DECL_FUNC && strcmp(d->name, name) == 0)
+        return resolve_in_file(run, f, d->target, depth + 1);
+    }
+    for (size_t i = f->imports.len; i-- > 0;) {
+      const ar_import *im = &f->imports.items[i];
+      if (!im->name || strcmp(im->local, name) != 0) continue;
+      ar_file *m = module_file(run, im->module);
+      return m && m != f ? resolve_func(run, m, im->name, depth + 1) : none_res();
+    }
+    return none_res();
+  }
+  /* mod.f(): the module part first, then the function in it. */
+  const char *fn = strrchr(name, '.') + 1;
+  res m = resolve_in_file(run, f, ar_arena_strndup(&run->arena, name, (size_t)(fn - 1 - name)), depth + 1);
+  if (m.kind != RES_MODULE) {
+    /* `import a.b` binds `a`; resolve the module path directly. */
+    for (size_t i = f->imports.len; i-- > 0;) {
+      const ar_import *im = &f->imports.items[i];
+      size_t hl = (size_t)(dot - name);
+      if (im->name || strlen(im->local) != hl || strncmp(im->local, name, hl) != 0) continue;
+      char *full = ar_arena_printf(&run->arena, "%s%.*s", im->module, (int)(fn - 1 - dot), dot);
+      ar_file *mf = module_file(run, full);
+      if (mf) m = (res){.kind = RES_MODULE, .module = mf};
+      break;
+    }
+  }
+  return m.kind == RES_MODULE ? resolve_func(run, m.module, fn, depth + 1) : none_res();
 }
 
 ar_class *ar_resolve_class(ar_run *run, ar_file *file, const char *name)
@@ -189,7 +232,7 @@ static const char *const enum_names[] = {"Enum", "IntEnum", "StrEnum", "Flag", "
 static const char *const neutral_names[] = {
     "object", "ABC", "Generic", "Protocol", "AsyncAttrs", "MappedAsDataclass", "str", "int",
     "float", "bytes", "Exception", "BaseException", "ValueError", "TypeError", "RuntimeError",
-    "KeyError", "LookupError", "NamedTuple", "TypedDict", "SQLModel", NULL};
+    "KeyError", "LookupError", "NamedTuple", "TypedDict", "SQLModel", "BaseModel", NULL};
 
 static int class_kind(ar_run *run, ar_class *c)
 {
@@ -207,13 +250,17 @@ static int class_kind(ar_run *run, ar_class *c)
       if (k == AR_KIND_DECL_BASE || k == AR_KIND_MODEL) model = true;
       if (k == AR_KIND_ENUM) is_enum = true;
       if (r.cls->open) c->open = true;
+      c->flags |= r.cls->flags & AR_CLASS_PYDANTIC;
     } else if (r.kind == RES_DECL) {
       if (r.decl == AR_DECL_BASE || r.db_model) model = true;
     } else {
       const char *ext = r.external ? r.external : last_of(c->bases[i]);
       if (in_list(ext, decl_base_names)) decl_base = true;
       else if (in_list(ext, enum_names)) is_enum = true;
-      else if (strcmp(ext, "SQLModel") == 0) model = model || (c->flags & AR_CLASS_TABLE);
+      else if (strcmp(ext, "SQLModel") == 0) {
+        model = model || (c->flags & AR_CLASS_TABLE);
+        c->flags |= AR_CLASS_PYDANTIC;
+      } else if (strcmp(ext, "BaseModel") == 0) c->flags |= AR_CLASS_PYDANTIC;
       else if (!in_list(ext, neutral_names)) c->open = true;
     }
   }

@@ -71,6 +71,67 @@ static const struct { const char *code, *text; } docs[] = {
      "Fix, one of:\n"
      "  1. Add the member to the enum (and to any database enum type, with a migration).\n"
      "  2. Use the member the enum has (EFFECTIVE for COMPLIANT, INEFFECTIVE for NON_COMPLIANT).\n"},
+    {"AR202",
+     "AR202 enum-type-mismatch (high)\n"
+     "\n"
+     "What: a member of one enum is stored in or compared with a column typed Enum of another.\n"
+     "\n"
+     "Why it breaks: the column's database enum type knows only its own enum's\n"
+     "values, so storing a member of another enum fails at flush; comparing the column with\n"
+     "one is never true, so the branch it guards is dead.\n"
+     "\n"
+     "Example:\n"
+     "    control.status = TaskStatus.DONE   # the column is Enum(ControlStatus)\n"
+     "\n"
+     "Fix, one of:\n"
+     "  1. Use a member of the column's enum (the finding's suggestion, when one matches).\n"
+     "  2. Change the column's type to the enum the code means (with a migration).\n"
+     "When every value of the one enum is also a value of the other (an alias), the finding\n"
+     "is low.\n"},
+    {"AR203",
+     "AR203 value-not-in-enum (medium)\n"
+     "\n"
+     "What: a string stored in or compared with an enum column (or a String column whose default is an enum value) is none of its values.\n"
+     "\n"
+     "Why it breaks: a value that is none of the enum's values is refused by the\n"
+     "database enum type, or stored as bad data in a String column; compared with the column\n"
+     "it is never equal, so the branch it guards is dead.\n"
+     "\n"
+     "Example:\n"
+     "    control.status = \"complete\"   # Enum(ControlStatus) has 'effective', 'ineffective', ...\n"
+     "\n"
+     "Fix, one of:\n"
+     "  1. Use the enum member instead of a string literal (the finding's suggestion).\n"
+     "  2. Add the value to the enum (and to the database enum type, with a migration).\n"},
+    {"AR204",
+     "AR204 value-too-long (medium)\n"
+     "\n"
+     "What: a string literal longer than the column's String(N) is stored in it.\n"
+     "\n"
+     "Why it breaks: the database truncates the value or refuses it (PostgreSQL:\n"
+     "value too long for type character varying(N)), at flush time, often far from the line\n"
+     "that set it.\n"
+     "\n"
+     "Example:\n"
+     "    user.country = \"Deutschland\"   # country = Column(String(2))\n"
+     "\n"
+     "Fix, one of:\n"
+     "  1. Store a value that fits (here the ISO code \"DE\").\n"
+     "  2. Widen the column (with a migration).\n"},
+    {"AR205",
+     "AR205 null-to-non-nullable (medium)\n"
+     "\n"
+     "What: None is stored in a nullable=False column.\n"
+     "\n"
+     "Why it breaks: the INSERT or UPDATE violates the NOT NULL constraint:\n"
+     "IntegrityError at flush, which rolls back the whole transaction.\n"
+     "\n"
+     "Example:\n"
+     "    invoice.customer_id = None   # customer_id = Column(Integer, nullable=False)\n"
+     "\n"
+     "Fix, one of:\n"
+     "  1. Store a value, or do not touch the attribute on that path.\n"
+     "  2. Make the column nullable (with a migration) if None is a real state.\n"},
 };
 
 const char *ar_rule_help(const char *code)

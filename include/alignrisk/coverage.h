@@ -47,9 +47,9 @@ AR_NODISCARD int ar_cov_add_path_map(ar_cov *cov, const char *from, const char *
  *  A report is merged whole or not at all.
  *  Returns 0; AR_ENOTFOUND (missing or unreadable); AR_EPARSE (not a coverage report,
  *  malformed, truncated, wrong root element, a bad line number or hit count: an error
- *  "path:line[:col]: error: ..." was emitted); AR_ELIMIT (a JSON report over 256 MiB, or
- *  an LCOV line over 1 MiB). Usable oddities (an unknown LCOV record, malformed branch
- *  data) are warnings. A report may not pull in anything from outside itself: XML
+ *  "path:line[:col]: error: ..." was emitted; an LCOV line over 1 MiB is one too);
+ *  AR_ELIMIT (a JSON report over 256 MiB). Usable oddities (an unknown LCOV record,
+ *  malformed branch data, an unclosed LCOV record followed by the next) are warnings. A report may not pull in anything from outside itself: XML
  *  entities and DTDs are refused, nothing is fetched. Memory: O(packed line data) for XML
  *  and LCOV; JSON is parsed as one cJSON tree. */
 AR_NODISCARD int ar_cov_load(ar_cov *cov, const char *path, ar_diag *dg);

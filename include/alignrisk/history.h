@@ -63,7 +63,10 @@ const char *ar_history_family(const char *rule);
  *  A missing file gives an empty history when `must_exist` is false, else AR_ENOTFOUND.
  *  AR_EPARSE when the JSON does not parse (error names path:line:col) or does not have the
  *  expected shape (an object with a "checkpoints" array, or a bare array of checkpoints;
- *  each checkpoint has a string "checkpoint" or "name" and an array "findings"). */
+ *  each checkpoint has a string "checkpoint" or "name" and an array "findings"). An
+ *  element without "findings" that names a model, field, rule or pattern is a hand-written
+ *  entry of the checkpoint its "checkpoint" names; such entries are grouped under that
+ *  checkpoint, which takes the place where its name first appears. */
 AR_NODISCARD int ar_history_load(ar_history **out, const char *path, bool must_exist,
                                  ar_diag *dg);
 /** ar_history_load on `size` bytes in memory; `name` names them in diagnostics. */

@@ -130,7 +130,8 @@ enum {
   AR_CLASS_INIT_ANY = 1u << 4,   /* its __init__ accepts any keyword (decorated, or **kw kept) */
   AR_CLASS_INIT_FWD = 1u << 5,   /* its __init__ forwards **kw to super().__init__ */
   AR_CLASS_MAPPED = 1u << 6,     /* decorated with @<registry>.mapped */
-  AR_CLASS_NESTED = 1u << 7      /* defined inside a function or another class */
+  AR_CLASS_NESTED = 1u << 7,    /* defined inside a function or another class */
+  AR_CLASS_PYDANTIC = 1u << 8   /* phase 2: derives from SQLModel / pydantic BaseModel */
 };
 
 struct ar_class {
@@ -164,12 +165,13 @@ typedef struct ar_import {
 /** Module-level names bound to a declarative base factory or an extension object. */
 typedef enum {
   AR_DECL_BASE, AR_DECL_DB, AR_DECL_REGISTRY, AR_DECL_ALIAS,
-  AR_DECL_COLUMN /* Column = functools.partial(db.Column, nullable=False) */
+  AR_DECL_COLUMN, /* Column = functools.partial(db.Column, nullable=False) */
+  AR_DECL_FUNC    /* def get_user(…) -> User: target is the annotated class */
 } ar_decl_kind;
 typedef struct ar_decl {
   const char *name;
   ar_decl_kind kind;
-  const char *target; /* AR_DECL_ALIAS: the class a type alias names (Annotated[M, …]) */
+  const char *target; /* AR_DECL_ALIAS / AR_DECL_FUNC: the class it names or returns */
   int8_t nullable;    /* AR_DECL_COLUMN: the partial's nullable default, -1 none */
 } ar_decl;
 
