@@ -149,7 +149,17 @@ static int write_output(const ar_config *cfg, const ar_buf *report, FILE *out, a
     }
     return AR_OK;
   }
-  /* Whole or nothing: write beside the target, then rename over it. */
+  /* A device or pipe (/dev/null, /dev/stdout, a FIFO) is written in place: renaming over
+   * it would replace the device with a file. */
+  struct stat st;
+  if (stat(cfg->output, &st) == 0 && !S_ISREG(st.st_mode)) {
+    FILE *fp = fopen(cfg->output, "wb");
+    int err = (!fp || fwrite(report->ptr, 1, report->len, fp) != report->len) ? AR_ERROR : AR_OK;
+    if (fp && fclose(fp) != 0) err = AR_ERROR;
+    if (err) ar_diag_errorf(dg, cfg->output, 0, 0, "cannot write the report: %s", strerror(errno));
+    return err;
+  }
+  /* A file is written whole or not at all: beside the target, then renamed over it. */
   size_t n = strlen(cfg->output) + 16;
   char *tmp = ar_xmalloc(n);
   snprintf(tmp, n, "%s.tmp%ld", cfg->output, (long)getpid());

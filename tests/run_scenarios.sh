@@ -62,6 +62,16 @@ out=$(cd "$tmp/w" && "$bin" -q --format json -o report.json)
 if [ -z "$out" ] && grep -q '"schema": "alignrisk/1"' "$tmp/w/report.json" && tail -c 2 "$tmp/w/report.json" | grep -q '}'; then ok
 else bad output "report.json missing or stdout not empty"; fi
 
+# 6b. --output to something that is not a regular file (a FIFO here; /dev/null in real
+# use) writes through it and leaves it what it was: never renamed over.
+mkfifo "$tmp/fifo"
+cat "$tmp/fifo" > "$tmp/fifo.out" &
+reader=$!
+(cd "$sample" && "$bin" -q --format json -o "$tmp/fifo" >/dev/null)
+wait $reader
+if [ -p "$tmp/fifo" ] && grep -q '"schema": "alignrisk/1"' "$tmp/fifo.out"; then ok
+else bad output-fifo "the FIFO was replaced or got no report"; fi
+
 # 7. The seed audit's gate: check --fail-over 1 exits 1 and says why.
 out=$(cd "$sample" && "$bin" -q --fail-over 1); rc=$?
 if [ "$rc" -eq 1 ] && printf '%s' "$out" | grep -q 'is over --fail-over 1'; then ok
