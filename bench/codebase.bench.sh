@@ -56,6 +56,9 @@ $CC $CFLAGS $STD $(pkg-config --cflags tree-sitter) -pthread -o "$tmp/parse_only
   "$here/parse_only.c" $grammar $(pkg-config --libs tree-sitter)
 # shellcheck disable=SC2086
 $CC $CFLAGS $STD -o "$tmp/gen_codebase" "$here/gen_codebase.c"
+# A copy: a `make` elsewhere during the run cannot swap the binary between measurements.
+cp "$AR" "$tmp/alignrisk"
+AR=$tmp/alignrisk
 
 # ---- measuring ------------------------------------------------------------------------------
 # once DIR CMD...: runs CMD in DIR; sets t_s (wall seconds), t_cpu (user+system seconds) and
@@ -130,6 +133,11 @@ gen=$tmp/generated
 "$tmp/gen_codebase" -n "$lines" "$gen" >"$tmp/gen.out"
 echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)," \
   "$(awk '/MemTotal/ { printf "%.1f GiB RAM", $2 / 1048576 }' /proc/meminfo)"
+rev=$(git -C "$top" rev-parse --short HEAD 2>/dev/null || echo unknown)
+[ -n "$(git -C "$top" status --porcelain -- src include 2>/dev/null)" ] && rev="$rev+uncommitted"
+echo "software: alignrisk $rev, $($CC --version | head -1)," \
+  "libtree-sitter $(dpkg-query -W -f='${Version}' libtree-sitter0 2>/dev/null || echo '?')," \
+  "$(awk '$1 == "tree-sitter-python" { print $1, $2 }' "$top/scripts/grammars.lock" 2>/dev/null)"
 echo "generated: $(cat "$tmp/gen.out")"
 echo "rounds: $runs (best time, highest RSS of each); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
@@ -138,8 +146,17 @@ corpus "generated" "$gen" . -- --coverage coverage.xml .
 
 # Findings must be exactly the planted ones: same rule, file, line, class and attribute.
 (cd "$gen" && "$AR" -q --format json --coverage coverage.xml . >"$tmp/findings.json") || true
-sed -n 's/.*"rule": "\([^"]*\)".*"class": "\([^"]*\)", "attribute": "\([^"]*\)".*"file": "\([^"]*\)", "line": \([0-9]*\),.*/\1	\4	\5	\2	\3/p' \
-  "$tmp/findings.json" | sort >"$tmp/found.tsv"
+awk '
+  function val(key,   m) {   # the value of "key": "string" or "key": number on this line
+    if (match($0, "\"" key "\": (\"[^\"]*\"|[0-9]+)")) {
+      m = substr($0, RSTART + length(key) + 4, RLENGTH - length(key) - 4)
+      gsub(/"/, "", m)
+      return m
+    }
+    return ""
+  }
+  /"rule": "AR/ { print val("rule") "\t" val("file") "\t" val("line") "\t" val("class") "\t" val("attribute") }
+' "$tmp/findings.json" | sort >"$tmp/found.tsv"
 tail -n +2 "$gen/planted.tsv" | sort >"$tmp/planted.tsv"
 missed=$(comm -23 "$tmp/planted.tsv" "$tmp/found.tsv" | wc -l)
 extra=$(comm -13 "$tmp/planted.tsv" "$tmp/found.tsv" | wc -l)

@@ -1605,7 +1605,9 @@ static void gen_api(gen *g, const package *p)
     S(g, 2, "%s = service.get(item_id)", m->ent->snake);
     N(g, 1, "except DomainError as exc:");
     E(g, 2, "raise HTTPException(status_code=exc.status_code, detail=str(exc)) from exc");
-    S(g, 1, "return service.to_payload(%s, with_children=True)", m->ent->snake);
+    S(g, 1, "payload = service.to_payload(%s, with_children=True)", m->ent->snake);
+    S(g, 1, "payload[\"label\"] = f\"{%s.name} ({%s.external_ref})\"", m->ent->snake, m->ent->snake);
+    S(g, 1, "return payload");
     body_end(g);
   }
   blank(g);

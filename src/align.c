@@ -146,14 +146,56 @@ static const char *member_part(const char *dotted)
   return dot ? dot + 1 : dotted;
 }
 
-/* Whether `s` is a member name or a member value of enum `e`. Both are accepted: SQLAlchemy's
- * Enum(E) stores names (values with values_callable), and code compares either. */
+/* Whether `s` is a member name or a member value of enum `e`. */
 static bool enum_accepts(const ar_class *e, const char *s)
 {
   for (size_t i = 0; i < e->nfields; i++) {
     const ar_field *m = &e->fields[i];
     if (m->kind != AR_FIELD_MEMBER) continue;
     if (strcmp(m->name, s) == 0 || (m->value && strcmp(m->value, s) == 0)) return true;
+  }
+  return false;
+}
+
+typedef enum { MATCH_NAMES, MATCH_VALUES, MATCH_NOTHING, MATCH_EITHER } match_mode;
+
+/* Which strings a string stored in, or compared with, an enum-holding field must be.
+ *  - stored, or compared in SQL (Model.f == s, filter_by): SQLAlchemy's Enum(E) binds member
+ *    names, or values with values_callable; a String column with default=E.M.value holds values.
+ *  - compared on a loaded instance (obj.f == s): the attribute is a member; a str enum's
+ *    member equals its value, any other enum's member equals no string. */
+static match_mode string_mode(const ar_field *fld, const ar_ref *r)
+{
+  bool instance_compare = r->compare && !r->sql;
+  if (!fld->enum_cls) return MATCH_VALUES; /* String column holding an enum's values */
+  if (instance_compare) return (fld->enum_cls->flags & AR_CLASS_STR_ENUM) ? MATCH_VALUES : MATCH_NOTHING;
+  if (fld->values_callable) return MATCH_VALUES;
+  /* A str enum's values hash and compare equal to its members, so the bind accepts both. */
+  return (fld->enum_cls->flags & AR_CLASS_STR_ENUM) ? MATCH_EITHER : MATCH_NAMES;
+}
+
+/* Whether `s` matches a member of `e` in `mode`. A member whose value the scan cannot know
+ * (auto() outside StrEnum, an expression) matches any value: no finding on a guess. */
+static bool enum_matches(const ar_class *e, const char *s, match_mode mode)
+{
+  if (mode == MATCH_NOTHING) return false;
+  for (size_t i = 0; i < e->nfields; i++) {
+    const ar_field *m = &e->fields[i];
+    if (m->kind != AR_FIELD_MEMBER) continue;
+    if ((mode == MATCH_NAMES || mode == MATCH_EITHER) && strcmp(m->name, s) == 0) return true;
+    if (mode != MATCH_VALUES && mode != MATCH_EITHER) continue;
+    if (m->value && strcmp(m->value, s) == 0) return true;
+    if (!m->value) {
+      if (!(e->flags & AR_CLASS_STR_ENUM)) return true;
+      /* StrEnum's auto() is the lowercased name */
+      size_t n = strlen(m->name);
+      if (strlen(s) == n) {
+        bool same = true;
+        for (size_t k = 0; k < n && same; k++)
+          same = s[k] == (m->name[k] >= 'A' && m->name[k] <= 'Z' ? m->name[k] + 32 : m->name[k]);
+        if (same) return true;
+      }
+    }
   }
   return false;
 }
@@ -194,10 +236,15 @@ static int value_rule(ar_run *run, const ar_field *fld, const ar_ref *r, ar_seve
   }
   if (r->vkind == AR_VAL_STR) {
     const ar_class *e = fld->enum_cls ? fld->enum_cls : fld->value_enum_cls;
-    if (e && !enum_accepts(e, r->value)) {
+    match_mode mode = e ? string_mode(fld, r) : MATCH_NAMES;
+    if (e && !enum_matches(e, r->value, mode)) {
+      static const char *const what[] = {"member name", "value", "string", "member name or value"};
       *sev = AR_SEV_MEDIUM;
-      *detail = ar_arena_printf(&run->arena, "\"%s\" is %s a column that holds %s, which has no such %s", r->value, verb,
-                                e->name, fld->enum_cls ? "member" : "value");
+      *detail = mode == MATCH_NOTHING
+                    ? ar_arena_printf(&run->arena, "\"%s\" is compared with a column of %s members, which never equal a string",
+                                      r->value, e->name)
+                    : ar_arena_printf(&run->arena, "\"%s\" is %s a column that holds %s %ss, and is none of them",
+                                      r->value, verb, e->name, what[mode]);
       return AR_R203;
     }
     if (store && fld->str_len >= 0 && utf8_length(r->value) > (size_t)fld->str_len) {
@@ -215,11 +262,43 @@ static int value_rule(ar_run *run, const ar_field *fld, const ar_ref *r, ar_seve
   return -1;
 }
 
+static bool has_reconstructor(const ar_class *c, int depth)
+{
+  if (c->flags & AR_CLASS_RECONSTRUCTOR) return true;
+  if (depth > 16 || !c->rbases) return false;
+  for (size_t i = 0; i < c->nbases; i++)
+    if (c->rbases[i] && has_reconstructor(c->rbases[i], depth + 1)) return true;
+  return false;
+}
+
+static bool derives(const ar_class *c, const ar_class *base, int depth)
+{
+  if (c == base) return true;
+  if (depth > 16 || !c->rbases) return false;
+  for (size_t i = 0; i < c->nbases; i++)
+    if (c->rbases[i] && derives(c->rbases[i], base, depth + 1)) return true;
+  return false;
+}
+
+/* Whether a subclass of `cls` has `attr` (polymorphic models: self may be one of them).
+ * Linear in classes, but only asked for names that are missing, which are few. */
+static bool subclass_has(const ar_run *run, const ar_class *cls, const char *attr)
+{
+  for (size_t i = 0; i < run->files.len; i++)
+    for (size_t j = 0; j < run->files.items[i]->classes.len; j++) {
+      const ar_class *c = run->files.items[i]->classes.items[j];
+      if (c != cls && derives(c, cls, 0) && ar_class_field(c, attr, false)) return true;
+    }
+  return false;
+}
+
 static void check_ref(ar_run *run, ar_file *f, const ar_ref *r, const ar_map *init_at_class)
 {
   const ar_config *cfg = run->cfg;
   ar_class *cls = r->target;
   if (!cls || ((r->flags & AR_REF_GUESS) && !cfg->guess_names)) return;
+  if (r->flags & AR_REF_EXPECTED) return; /* inside pytest.raises(…): the error is the test */
+  if ((r->flags & AR_REF_SELF) && r->func && strstr(r->func, "__init__")) return; /* it defines them */
   int rule = -1;
   bool on_class = true;
   ar_severity sev = AR_SEV_CRITICAL;
@@ -236,6 +315,14 @@ static void check_ref(ar_run *run, ar_file *f, const ar_ref *r, const ar_map *in
        * missing on every row SQLAlchemy loads. */
       if (fld && fld->kind == AR_FIELD_INIT_ONLY && ar_map_get(init_at_class, init_key(run, cls, r->attr)))
         fld = NULL;
+      /* Read on a row loaded from the database: __init__ never ran for it (unless an
+       * @reconstructor does the same), so what only __init__ sets is not there. */
+      if (fld && fld->kind == AR_FIELD_INIT_ONLY && r->kind == AR_REF_READ && (r->flags & AR_REF_LOADED) &&
+          !has_reconstructor(cls, 0))
+        fld = NULL;
+      /* self in a method: a subclass may define what the class itself does not. */
+      if (!fld && (r->flags & AR_REF_SELF) && ((cls->flags & AR_CLASS_ABSTRACT) || subclass_has(run, cls, r->attr)))
+        return;
       if (!fld) rule = r->kind == AR_REF_READ ? AR_R102 : AR_R101;
       break;
     case AR_REF_CLASS_ATTR:
@@ -246,7 +333,7 @@ static void check_ref(ar_run *run, ar_file *f, const ar_ref *r, const ar_map *in
       else fld = ar_class_field(cls, r->attr, false);
       break;
     case AR_REF_FILTER_BY:
-      if (!ar_class_field(cls, r->attr, true)) rule = AR_R105;
+      if (!(fld = ar_class_field(cls, r->attr, true))) rule = AR_R105;
       break;
     default: return;
     }
@@ -361,7 +448,12 @@ void ar_align_run(ar_run *run, ar_diag *dg)
         ar_map_put(&init_at_class, key, key);
       }
     }
-    run->nrefs += f->refs.len;
+    /* What the summary calls references: those checked against a model or an enum. */
+    for (size_t j = 0; j < f->refs.len; j++) {
+      const ar_ref *r = &f->refs.items[j];
+      if (r->kind != AR_REF_USE && r->target && (r->target->kind == AR_KIND_MODEL || r->target->kind == AR_KIND_ENUM))
+        run->nrefs++;
+    }
   }
   for (size_t i = 0; i < run->files.len; i++) {
     ar_file *f = run->files.items[i];

@@ -6,11 +6,11 @@
  * node-type checks are only the second line of defence. Keep both. Nothing here may
  * allocate per <line>: that is what keeps memory flat on a 500 MB report. */
 #include <libxml/xmlerror.h>
+#include <libxml/xmlreader.h>
+#include <string.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-#include <libxml/xmlreader.h>
-#include <string.h>
 
 #include "alignrisk/buf.h"
 #include "alignrisk/mem.h"
@@ -36,7 +36,7 @@ typedef struct guard {
   bool in_doctype;           /* between "<!DOCTYPE" and its closing '>' */
   char quote;                /* inside a quoted literal of the DOCTYPE: its quote character */
   long line;                 /* 1 + newlines passed to libxml2 so far */
-  long bad_line;             /* where the refused construct starts */
+  long bad_line;             /* line of the refused byte ('[' of the subset, the NUL) */
   const char *bad;           /* why the input was refused; NULL while it is acceptable */
   bool closed;               /* saw "</coverage": a stream cut before it is truncated */
 } guard;

@@ -390,7 +390,8 @@ static void add_field(ar_extractor *ex, field_vec *fields, const char *name, ar_
                       uint32_t line)
 {
   (void)ex;
-  ar_field f = {.name = name, .kind = kind, .line = line, .str_len = -1, .nullable = -1};
+  ar_field f = {.name = name, .kind = kind, .line = line, .str_len = -1, .nullable = -1,
+                .scalar = -1, .backref_scalar = -1};
   AR_VEC_PUSH(fields, f);
 }
 
@@ -407,6 +408,8 @@ static const char *default_enum(ar_extractor *ex, TSNode v)
 }
 
 /* Returns whether the column is a primary key (never reported as non-nullable). */
+static bool column_details(ar_extractor *ex, ar_field *f, TSNode args);
+
 static bool column_details(ar_extractor *ex, ar_field *f, TSNode args)
 {
   bool pk = false;
@@ -421,6 +424,13 @@ static bool column_details(ar_extractor *ex, ar_field *f, TSNode args)
       }
       else if (ar__text_eq(ex, nm, "primary_key") && ar__text_eq(ex, v, "True")) pk = true;
       else if (ar__text_eq(ex, nm, "default")) f->value_enum = default_enum(ex, v);
+      else if (ar__text_eq(ex, nm, "max_length") && ar__is(ex, v, SYM_integer)) /* SQLModel Field */
+        f->str_len = (int32_t)strtol(ar__text(ex, v), NULL, 10);
+      else if (ar__text_eq(ex, nm, "sa_column") && ar__is(ex, v, SYM_call)) { /* Field(sa_column=Column(…)) */
+        size_t keep = ex->stack.len;
+        pk = column_details(ex, f, ar__field(ex, v, FLD_arguments)) || pk;
+        ex->stack.len = keep;
+      }
       continue;
     }
     const char *callee = NULL;
@@ -440,6 +450,7 @@ static bool column_details(ar_extractor *ex, ar_field *f, TSNode args)
     } else if ((strcmp(h, "Enum") == 0 || strcmp(h, "SQLEnum") == 0 ||
                 strcmp(h, "SAEnum") == 0) && !ts_node_is_null(targs)) {
       f->enum_type = ar__dotted(ex, ar__arg0(ex, targs));
+      f->values_callable = !ts_node_is_null(ar__kwarg(ex, targs, "values_callable"));
     }
   }
   ex->stack.len = base;
@@ -451,11 +462,17 @@ static void relationship_details(ar_extractor *ex, ar_field *f, TSNode args)
   TSNode t = ar__arg0(ex, args);
   f->target = ar__string(ex, t);
   if (!f->target) f->target = ar__dotted(ex, t);
+  TSNode ul = ar__kwarg(ex, args, "uselist");
+  if (!ts_node_is_null(ul)) f->scalar = ar__text_eq(ex, ul, "False") ? 1 : 0;
   TSNode br = ar__kwarg(ex, args, "backref");
   if (ts_node_is_null(br)) return;
   f->backref = ar__string(ex, br);
-  if (!f->backref && ar__is(ex, br, SYM_call)) /* backref("members", lazy=…) */
-    f->backref = ar__string(ex, ar__arg0(ex, ar__field(ex, br, FLD_arguments)));
+  if (!f->backref && ar__is(ex, br, SYM_call)) { /* backref("members", uselist=False, …) */
+    TSNode bargs = ar__field(ex, br, FLD_arguments);
+    f->backref = ar__string(ex, ar__arg0(ex, bargs));
+    TSNode bul = ar__kwarg(ex, bargs, "uselist");
+    if (!ts_node_is_null(bul)) f->backref_scalar = ar__text_eq(ex, bul, "False") ? 1 : 0;
+  }
 }
 
 /* The name a callee was imported under: `from sqlalchemy import Column as SAColumn`
@@ -538,9 +555,11 @@ static void class_assignment(ar_extractor *ex, ar_class *cls, field_vec *fields,
   if ((kind == AR_FIELD_COLUMN || kind == AR_FIELD_ATTR) && !ts_node_is_null(args))
     pk = column_details(ex, f, args);
   if (kind == AR_FIELD_RELATIONSHIP && !ts_node_is_null(args)) relationship_details(ex, f, args);
-  if (kind == AR_FIELD_RELATIONSHIP && !f->target && !ts_node_is_null(type)) {
+  if (kind == AR_FIELD_RELATIONSHIP && !ts_node_is_null(type)) {
     bool is_list = false; /* children: Mapped[list["Child"]] = relationship(…) */
-    f->target = ar__type_class(ex, type, &is_list);
+    const char *t = ar__type_class(ex, type, &is_list);
+    if (!f->target) f->target = t;
+    if (t && f->scalar < 0) f->scalar = is_list ? 0 : 1;
   }
   if (kind == AR_FIELD_COLUMN && !ts_node_is_null(type) && f->nullable < 0) {
     /* Mapped[Optional[X]] / Mapped[X | None] is nullable; Mapped[X] is not. */
@@ -629,6 +648,20 @@ static void init_method(ar_extractor *ex, ar_class *cls, field_vec *fields, name
     }
   }
   ex->stack.len = bb;
+  /* kwargs.pop("raw_secret") / kwargs.get("x") / kwargs["y"]: keywords the __init__ takes
+   * out of **kwargs before forwarding the rest. */
+  if (kwsplat) {
+    const char *text = ar__text(ex, body);
+    for (const char *p = text; (p = strpbrk(p, "([")); p++) {
+      bool call = *p == '(';
+      if (call && !(p >= text + 4 && (strncmp(p - 4, ".pop", 4) == 0 || strncmp(p - 4, ".get", 4) == 0))) continue;
+      const char *q = p + 1;
+      if (*q != '"' && *q != '\'') continue;
+      const char *end = strchr(q + 1, *q);
+      if (!end || end - q > 64) continue;
+      AR_VEC_PUSH(params, ar_arena_strndup(ex->arena, q + 1, (size_t)(end - q - 1)));
+    }
+  }
   if (kwsplat && !(cls->flags & AR_CLASS_INIT_FWD)) cls->flags |= AR_CLASS_INIT_ANY;
 }
 
@@ -653,6 +686,8 @@ static void class_statement(ar_extractor *ex, ar_class *cls, field_vec *fields, 
   } else if (ar__is(ex, st, SYM_function_definition)) {
     const char *name = ar__text(ex, ar__field(ex, st, FLD_name));
     add_field(ex, fields, name, method_kind(ex, decorated), ar__line(st));
+    if (!ts_node_is_null(decorated) && strstr(ar__text(ex, decorated), "reconstructor"))
+      cls->flags |= AR_CLASS_RECONSTRUCTOR;
     if (strcmp(name, "__getattr__") == 0) cls->flags |= AR_CLASS_GETATTR;
     if (strcmp(name, "__init__") == 0)
       init_method(ex, cls, fields, params, st, !ts_node_is_null(decorated));
@@ -760,9 +795,35 @@ static void add_alias(ar_extractor *ex, const char *name, const char *target)
 
 /* `Base = declarative_base()`, `db = SQLAlchemy()`, `reg = registry()`,
  * `CurrentUser = Annotated[User, …]`, `__all__ = [...]`. */
+/* `Invoice.amount_paid = column_property(…)` after the class body: the class gains the
+ * field, as SQLAlchemy maps it. */
+static void late_class_field(ar_extractor *ex, TSNode left, TSNode right)
+{
+  const char *cname = ar__dotted(ex, ar__field(ex, left, FLD_object));
+  if (!cname) return;
+  for (size_t i = 0; i < ex->file->classes.len; i++) {
+    ar_class *c = ex->file->classes.items[i];
+    if (strcmp(c->name, cname) != 0) continue;
+    ar_field *nf = ar_arena_alloc(ex->arena, sizeof(*nf) * (c->nfields + 2));
+    if (c->nfields) memcpy(nf, c->fields, sizeof(*nf) * c->nfields);
+    ar_field *f = &nf[c->nfields];
+    *f = (ar_field){.name = ar__text(ex, ar__field(ex, left, FLD_attribute)), .kind = AR_FIELD_ATTR,
+                    .line = ar__line(left), .str_len = -1, .nullable = -1, .scalar = -1, .backref_scalar = -1};
+    if (ar__is(ex, right, SYM_call)) {
+      const char *callee = ar__dotted(ex, ar__field(ex, right, FLD_function));
+      if (callee) f->kind = kind_of_call(original_name(ex, callee));
+      if (f->kind == AR_FIELD_RELATIONSHIP) relationship_details(ex, f, ar__field(ex, right, FLD_arguments));
+    }
+    c->fields = nf;
+    c->nfields++;
+    return;
+  }
+}
+
 static void module_assignment(ar_extractor *ex, TSNode asg)
 {
   TSNode left = ar__field(ex, asg, FLD_left), right = ar__field(ex, asg, FLD_right);
+  if (ar__is(ex, left, SYM_attribute) && !ts_node_is_null(right)) late_class_field(ex, left, right);
   if (!ar__is(ex, left, SYM_identifier) || ts_node_is_null(right)) return;
   const char *name = ar__text(ex, left);
   if (strcmp(name, "__all__") == 0 && (ar__is(ex, right, SYM_list) || ar__is(ex, right, SYM_tuple))) {
@@ -917,7 +978,8 @@ static void record_return(ar_extractor *ex, TSNode def, const char *key, bool mo
   *ti = (ar_tinfo){.kind = is_list ? T_LIST : T_INSTANCE, .conf = AR_CONF_LIKELY, .name = t,
                    .evidence = ar_arena_printf(ex->arena, "%s() -> %s", key, ar__text(ex, ret))};
   ar_map_put(&ex->rets, key, ti);
-  if (module_level && !is_list) { /* other modules that import the function resolve it too */
+  (void)module_level; /* methods too: obj.method() on a known class resolves in phase 2 */
+  if (!is_list) { /* other modules that import the function resolve it too */
     ar_decl d = {.name = key, .kind = AR_DECL_FUNC, .target = t};
     AR_VEC_PUSH(&ex->file->decls, d);
   }

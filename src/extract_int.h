@@ -30,7 +30,7 @@
   X(expression_list) X(match_statement) X(case_clause) X(case_pattern) X(comment)                 \
   X(type_alias_statement) X(global_statement) X(nonlocal_statement) X(pass_statement)            \
   X(future_import_statement) X(ERROR) X(dictionary_splat) X(list_splat) X(class_pattern)         \
-  X(interpolation) X(format_specifier) X(format_expression)
+  X(interpolation) X(format_specifier) X(format_expression) X(set)
 
 #define AR_FIELDS(X)                                                                               \
   X(name) X(body) X(superclasses) X(left) X(right) X(type) X(value) X(function) X(arguments)       \
@@ -49,7 +49,8 @@ typedef enum {
   T_LIST,     /* an iterable of instances of `name` */
   T_STMT,     /* a select()/query() over `name` */
   T_ROWS,     /* session.execute(...) result over `name`: rows, scalar_one() gives `name` */
-  T_SCALARS   /* session.scalars(...) / result.scalars(): iterates `name` */
+  T_SCALARS,  /* session.scalars(...) / result.scalars(): iterates `name` */
+  T_CLASS     /* the class `name` itself (aliased(M), M = Model, cls) */
 } ar_tkind;
 
 typedef struct ar_tinfo {
@@ -57,6 +58,9 @@ typedef struct ar_tinfo {
   ar_confidence conf;
   const char *name;     /* dotted class name as written */
   const char *evidence; /* arena string */
+  const char *joined;   /* T_STMT after .join(…): the entity filter_by applies to, or "" */
+  bool loaded;          /* an instance loaded from the database (not built by a constructor) */
+  bool self;            /* `self` in a method of the class `name` */
 } ar_tinfo;
 
 typedef struct ar_binding {
@@ -90,6 +94,7 @@ struct ar_extractor {
   const char *func;   /* enclosing function qualname */
   const char *ctx;    /* model whose field an expression is being assigned/compared to */
   int guard;          /* > 0 inside try/except AttributeError */
+  int expect;         /* > 0 inside with pytest.raises(…) / assertRaises */
   int depth;
   bool depth_warned;
 };

@@ -128,13 +128,15 @@ static bool names_class(const ar_extractor *ex, const char *dotted)
 
 /* ---- references --------------------------------------------------------------------------- */
 
-static void add_ref(ar_extractor *ex, ar_ref_kind kind, const char *recv, const char *attr,
-                    TSNode at, ar_confidence conf, const char *evidence)
+static ar_ref *add_ref(ar_extractor *ex, ar_ref_kind kind, const char *recv, const char *attr,
+                       TSNode at, ar_confidence conf, const char *evidence)
 {
   ar_ref r = {.kind = kind, .conf = conf, .recv = recv, .attr = attr, .func = ex->func,
               .ctx_recv = ex->ctx, .evidence = evidence, .line = ar__line(at), .col = ar__col(at)};
   if (ex->guard > 0 && kind == AR_REF_READ) r.flags |= AR_REF_GUARDED;
+  if (ex->expect > 0) r.flags |= AR_REF_EXPECTED;
   AR_VEC_PUSH(&ex->file->refs, r);
+  return &ex->file->refs.items[ex->file->refs.len - 1];
 }
 
 /* What `v` is, when a literal or an enum member says so (AR202-AR205 need it). */
@@ -158,7 +160,8 @@ static void value_of(ar_extractor *ex, TSNode v, ar_value_kind *kind, const char
 }
 
 /* Give the reference made for attribute node `at` (if any, made from index `from` on) the
- * value `v`: what is stored in it, or compared with it. */
+ * value `v`: what is stored in it, or compared with it. A list, tuple or set `v` with
+ * `in_list` (x.f in ("a", "b"), M.f.in_([...])) gives one compared reference per item. */
 static void attach_value(ar_extractor *ex, size_t from, TSNode at, TSNode v, bool compare)
 {
   TSNode an = ar__field(ex, at, FLD_attribute);
@@ -167,8 +170,27 @@ static void attach_value(ar_extractor *ex, size_t from, TSNode at, TSNode v, boo
   for (size_t i = from; i < ex->file->refs.len; i++) {
     ar_ref *r = &ex->file->refs.items[i];
     if (r->line != line || r->col != col) continue;
-    value_of(ex, v, &r->vkind, &r->value);
     r->compare = compare;
+    r->sql = compare && r->kind == AR_REF_CLASS_ATTR; /* Model.f == v builds SQL */
+    /* Several values: an `in` list, or the branches of `a if c else b` (each is stored or
+     * compared on some path). */
+    bool branches = ar__is(ex, v, SYM_conditional_expression);
+    if (branches || (compare && (ar__is(ex, v, SYM_list) || ar__is(ex, v, SYM_tuple) || ar__is(ex, v, SYM_set)))) {
+      ar_ref proto = *r;
+      size_t k, base = ar__kids(ex, v, true, &k);
+      bool first = true;
+      for (size_t j = 0; j < k; j++) {
+        if (branches && j == 1) continue; /* the condition */
+        ar_ref item = proto;
+        value_of(ex, ex->stack.items[base + j], &item.vkind, &item.value);
+        if (item.vkind == AR_VAL_UNKNOWN) continue;
+        if (first) ex->file->refs.items[i] = item, first = false;
+        else AR_VEC_PUSH(&ex->file->refs, item);
+      }
+      ex->stack.len = base;
+      return;
+    }
+    value_of(ex, v, &r->vkind, &r->value);
     return;
   }
 }
@@ -207,6 +229,15 @@ static ar_tinfo make_t(ar_tkind k, const char *name, ar_confidence conf, const c
   return (ar_tinfo){.kind = name ? k : T_NONE, .conf = conf, .name = name, .evidence = ev};
 }
 
+/* The same, for rows that come from the database (session.get, queries, relationships):
+ * they never ran __init__. */
+static ar_tinfo loaded_t(ar_tkind k, const char *name, ar_confidence conf, const char *ev)
+{
+  ar_tinfo t = make_t(k, name, conf, ev);
+  t.loaded = true;
+  return t;
+}
+
 /* Class named by a call's first positional argument: select(M), query(M), get(M, id). */
 static const char *arg_class(ar_extractor *ex, TSNode args)
 {
@@ -228,6 +259,14 @@ static ar_tinfo infer_call(ar_extractor *ex, TSNode call, int depth)
     else if (d && ex->cls && strncmp(d, "self.", 5) == 0 && !strchr(d + 5, '.'))
       ret = ar_map_get(&ex->rets, ar_arena_printf(ex->arena, "%s.%s", ex->cls, d + 5));
     if (ret && (!d || !lookup(ex, d))) return *ret;
+    if (d && (strcmp(d, "cast") == 0 || strcmp(d, "typing.cast") == 0)) { /* cast(M, x) */
+      const char *c = arg_class(ex, args);
+      return make_t(T_INSTANCE, c, AR_CONF_CERTAIN, c ? ar_arena_printf(ex->arena, "cast(%s, …)", c) : NULL);
+    }
+    if (d && strcmp(ar__last(d), "aliased") == 0) { /* aliased(M): the class under another name */
+      const char *c = arg_class(ex, args);
+      return make_t(T_CLASS, c, AR_CONF_CERTAIN, c ? ar_arena_printf(ex->arena, "aliased(%s)", c) : NULL);
+    }
     if (d && strcmp(ar__last(d), "select") == 0) {
       const char *m = arg_class(ex, args);
       return make_t(T_STMT, m, AR_CONF_LIKELY, m ? ar_arena_printf(ex->arena, "select(%s)", m) : NULL);
@@ -248,9 +287,10 @@ static ar_tinfo infer_call(ar_extractor *ex, TSNode call, int depth)
        strcmp(m, "get_or_404") == 0) && !ts_node_is_null(ar__arg0(ex, args))) {
     const char *c = arg_class(ex, args);
     if (c && ts_node_named_child_count(args) >= 2)
-      return make_t(T_INSTANCE, c, AR_CONF_LIKELY, ar_arena_printf(ex->arena, "session.%s(%s, …)", m, c));
+      return loaded_t(T_INSTANCE, c, AR_CONF_LIKELY, ar_arena_printf(ex->arena, "session.%s(%s, …)", m, c));
   }
-  if (strcmp(m, "execute") == 0 || strcmp(m, "scalars") == 0) {
+  if (strcmp(m, "execute") == 0 || strcmp(m, "scalars") == 0 || strcmp(m, "exec") == 0) {
+    /* SQLModel's session.exec(select(M)) yields M's, like scalars(). */
     TSNode a0 = ar__arg0(ex, args);
     ar_tkind k = strcmp(m, "execute") == 0 ? T_ROWS : T_SCALARS;
     if (!ts_node_is_null(a0)) {
@@ -262,17 +302,39 @@ static ar_tinfo infer_call(ar_extractor *ex, TSNode call, int depth)
                                                       : none_t();
   }
   ar_tinfo s = infer(ex, obj, depth + 1);
-  if (s.kind == T_NONE || s.kind == T_INSTANCE || s.kind == T_LIST) return none_t();
+  if (s.kind == T_INSTANCE && !strchr(s.name, '@') && !strchr(s.name, '(')) {
+    /* obj.method(…) on a known class: what its return annotation says (phase 2). */
+    return make_t(T_INSTANCE, ar_arena_printf(ex->arena, "%s.%s()", s.name, m), AR_CONF_LIKELY,
+                  ar_arena_printf(ex->arena, "%s.%s(), by its return annotation", s.name, m));
+  }
+  if (s.kind == T_NONE || s.kind == T_INSTANCE || s.kind == T_LIST || s.kind == T_CLASS) return none_t();
+  if (strcmp(m, "join") == 0 || strcmp(m, "outerjoin") == 0) {
+    /* filter_by() after a join applies to the joined entity: join(M) or join(X.rel). */
+    if (s.kind != T_STMT) return none_t();
+    TSNode a0 = ar__arg0(ex, args);
+    const char *j = ar__dotted(ex, a0);
+    if (j && names_class(ex, j) && ar__is(ex, a0, SYM_attribute)) {
+      const char *dot = strrchr(j, '.');
+      ar_tinfo jt = infer(ex, ar__field(ex, a0, FLD_object), depth + 1);
+      s.joined = jt.kind == T_NONE ? ar_arena_printf(ex->arena, "%.*s@%s*", (int)(dot - j), j, dot + 1) : "";
+      /* the dotted prefix could itself name a class (M.rel) or an alias: phase 2 decides */
+    } else if (j && names_class(ex, j)) {
+      s.joined = j;
+    } else {
+      s.joined = ""; /* joined to something we cannot name: filter_by is not checked */
+    }
+    return s;
+  }
   if (in_list(m, chain_methods)) return s.kind == T_STMT ? s : none_t();
   if (strcmp(m, "unique") == 0) return s;
   if (in_list(m, one_methods)) {
     /* result.first() of session.execute(select(M)) is a Row; scalar_one() is an M. */
     if (s.kind == T_ROWS && strncmp(m, "scalar", 6) != 0) return none_t();
-    return make_t(T_INSTANCE, s.name, AR_CONF_LIKELY, s.evidence);
+    return loaded_t(T_INSTANCE, s.name, AR_CONF_LIKELY, s.evidence);
   }
   if (in_list(m, all_methods)) {
     if (s.kind == T_ROWS) return none_t();
-    return make_t(T_LIST, s.name, AR_CONF_LIKELY, s.evidence);
+    return loaded_t(T_LIST, s.name, AR_CONF_LIKELY, s.evidence);
   }
   return none_t();
 }
@@ -331,7 +393,16 @@ static ar_tinfo infer(ar_extractor *ex, TSNode e, int depth)
     if (ar__text_eq(ex, obj, "self")) {
       const char *key = ar_arena_printf(ex->arena, "self.%s", a);
       const ar_tinfo *t = lookup(ex, key);
-      return t ? *t : none_t();
+      if (t) return *t;
+    }
+    /* order.customer / payment.invoice: what a relationship holds ("Order@customer");
+     * phase 2 follows the relationship to its target when it holds one object. */
+    ar_tinfo o = infer(ex, obj, depth + 1);
+    if (o.kind == T_INSTANCE && !strchr(o.name, '(')) {
+      ar_tinfo t = loaded_t(T_INSTANCE, ar_arena_printf(ex->arena, "%s@%s", o.name, a),
+                            o.conf < AR_CONF_LIKELY ? o.conf : AR_CONF_LIKELY,
+                            ar_arena_printf(ex->arena, "%s, then .%s", o.evidence ? o.evidence : o.name, a));
+      return t;
     }
     return none_t();
   }
@@ -377,10 +448,17 @@ static void bind_target(ar_extractor *ex, TSNode target, ar_tinfo t)
 }
 
 /* Element type when iterating `t`. */
-static ar_tinfo element_of(ar_tinfo t)
+static ar_tinfo element_of(ar_extractor *ex, ar_tinfo t)
 {
-  if (t.kind == T_LIST || t.kind == T_SCALARS || t.kind == T_STMT)
-    return make_t(T_INSTANCE, t.name, t.conf < AR_CONF_LIKELY ? t.conf : AR_CONF_LIKELY, t.evidence);
+  ar_confidence c = t.conf < AR_CONF_LIKELY ? t.conf : AR_CONF_LIKELY;
+  if (t.kind == T_LIST || t.kind == T_SCALARS || t.kind == T_STMT) {
+    ar_tinfo e = make_t(T_INSTANCE, t.name, c, t.evidence);
+    e.loaded = t.loaded || t.kind != T_LIST;
+    return e;
+  }
+  /* for item in order.items: a relationship that holds a collection ("Order@items[]") */
+  if (t.kind == T_INSTANCE && strchr(t.name, '@') && !strchr(t.name, '['))
+    return loaded_t(T_INSTANCE, ar_arena_printf(ex->arena, "%s[]", t.name), c, t.evidence);
   return none_t();
 }
 
@@ -407,7 +485,13 @@ static void attribute_ref(ar_extractor *ex, TSNode at, bool write)
   const char *attr = ar__text(ex, an);
   ar_tinfo t = infer(ex, obj, 0);
   if (t.kind == T_INSTANCE) {
-    add_ref(ex, write ? AR_REF_WRITE : AR_REF_READ, t.name, attr, an, t.conf, t.evidence);
+    ar_ref *r = add_ref(ex, write ? AR_REF_WRITE : AR_REF_READ, t.name, attr, an, t.conf, t.evidence);
+    if (t.loaded) r->flags |= AR_REF_LOADED;
+    if (t.self) r->flags |= AR_REF_SELF;
+    return;
+  }
+  if (t.kind == T_CLASS) { /* inviter = aliased(User); inviter.username */
+    add_ref(ex, AR_REF_CLASS_ATTR, t.name, attr, an, AR_CONF_CERTAIN, t.evidence);
     return;
   }
   if (t.kind != T_NONE) return;
@@ -436,12 +520,16 @@ static void filter_by_refs(ar_extractor *ex, TSNode obj, TSNode args)
 {
   ar_tinfo s = infer(ex, obj, 0);
   if (s.kind != T_STMT) return;
+  const char *entity = s.joined ? s.joined : s.name;
+  if (!*entity) return; /* joined to an entity we cannot name */
   size_t k, base = ar__kids(ex, args, true, &k);
   for (size_t i = 0; i < k; i++) {
     TSNode c = ex->stack.items[base + i];
     if (!ar__is(ex, c, SYM_keyword_argument)) continue;
     TSNode nm = ar__field(ex, c, FLD_name);
-    add_ref(ex, AR_REF_FILTER_BY, s.name, ar__text(ex, nm), nm, AR_CONF_CERTAIN, NULL);
+    ar_ref *r = add_ref(ex, AR_REF_FILTER_BY, entity, ar__text(ex, nm), nm, AR_CONF_CERTAIN, NULL);
+    value_of(ex, ar__field(ex, c, FLD_value), &r->vkind, &r->value);
+    r->compare = r->sql = true;
   }
   ex->stack.len = base;
 }
@@ -500,7 +588,7 @@ static void walk_comprehension(ar_extractor *ex, TSNode e)
     if (!ar__is(ex, c, SYM_for_in_clause)) continue;
     TSNode right = ar__field(ex, c, FLD_right);
     ar__walk_expr(ex, right);
-    bind_target(ex, ar__field(ex, c, FLD_left), element_of(infer(ex, right, 0)));
+    bind_target(ex, ar__field(ex, c, FLD_left), element_of(ex, infer(ex, right, 0)));
   }
   for (size_t i = 0; i < k; i++) {
     TSNode c = ex->stack.items[base + i];
@@ -521,7 +609,13 @@ void ar__walk_expr(ar_extractor *ex, TSNode n)
     if (names_class(ex, v)) use_name(ex, v, n);
   } else if (ar__is(ex, n, SYM_call)) {
     call_refs(ex, n);
-    ar__walk_expr(ex, ar__field(ex, n, FLD_function));
+    size_t mark = ex->file->refs.len;
+    TSNode fn = ar__field(ex, n, FLD_function);
+    ar__walk_expr(ex, fn);
+    /* M.f.in_(["a", "b"]): each item is compared with f. */
+    if (ar__is(ex, fn, SYM_attribute) && ar__text_eq(ex, ar__field(ex, fn, FLD_attribute), "in_") &&
+        ar__is(ex, ar__field(ex, fn, FLD_object), SYM_attribute))
+      attach_value(ex, mark, ar__field(ex, fn, FLD_object), ar__arg0(ex, ar__field(ex, n, FLD_arguments)), true);
     ar__walk_expr(ex, ar__field(ex, n, FLD_arguments));
   } else if (ar__is(ex, n, SYM_keyword_argument)) {
     ar__walk_expr(ex, ar__field(ex, n, FLD_value));
@@ -581,7 +675,10 @@ void ar__walk_expr(ar_extractor *ex, TSNode n)
 static void walk_target(ar_extractor *ex, TSNode target, bool augmented)
 {
   if (ar__is(ex, target, SYM_attribute)) {
-    attribute_ref(ex, target, true);
+    /* Model.x = … defines a class attribute; only writes on instances are checked. */
+    const char *cd = ar__dotted(ex, ar__field(ex, target, FLD_object));
+    bool on_class = cd && names_class(ex, cd) && infer(ex, ar__field(ex, target, FLD_object), 0).kind == T_NONE;
+    if (!on_class) attribute_ref(ex, target, true);
     if (augmented) attribute_ref(ex, target, false);
     ar__walk_expr(ex, ar__field(ex, target, FLD_object));
   } else if (ar__is(ex, target, SYM_pattern_list) || ar__is(ex, target, SYM_tuple_pattern) ||
@@ -672,18 +769,43 @@ static bool catches_attribute_error(ar_extractor *ex, TSNode try_stmt)
   return found;
 }
 
+/* `isinstance(x, C)`: inside the branch x is a C (certain). A tuple of classes tells
+ * nothing one class could be checked against: x is then unknown. *var is NULL when the
+ * condition is no isinstance() of a name. */
+static ar_tinfo isinstance_tested(ar_extractor *ex, TSNode cond, const char **var)
+{
+  *var = NULL;
+  if (!ar__is(ex, cond, SYM_call) || !ar__text_eq(ex, ar__field(ex, cond, FLD_function), "isinstance"))
+    return none_t();
+  TSNode args = ar__field(ex, cond, FLD_arguments);
+  size_t k, base = ar__kids(ex, args, true, &k);
+  TSNode a = k >= 2 ? ex->stack.items[base] : (TSNode){0};
+  TSNode c = k >= 2 ? ex->stack.items[base + 1] : (TSNode){0};
+  ex->stack.len = base;
+  if (k != 2 || !ar__is(ex, a, SYM_identifier)) return none_t();
+  *var = ar__text(ex, a);
+  const char *d = ar__dotted(ex, c);
+  if (!d || !names_class(ex, d)) return none_t();
+  ar_tinfo t = make_t(T_INSTANCE, d, AR_CONF_CERTAIN, ar_arena_printf(ex->arena, "isinstance(%s, %s)", *var, d));
+  const ar_tinfo *prev = lookup(ex, *var);
+  if (prev) t.loaded = prev->loaded;
+  return t;
+}
+
 static void walk_if(ar_extractor *ex, TSNode st)
 {
   TSNode cond = ar__field(ex, st, FLD_condition);
   ar__walk_expr(ex, cond);
-  const char *none_var = none_tested(ex, cond);
+  const char *none_var = none_tested(ex, cond), *isa_var = NULL;
+  ar_tinfo isa = isinstance_tested(ex, cond, &isa_var);
+  if (isa_var && !none_var) none_var = isa_var; /* the same push/pop below */
   size_t k, base = ar__kids(ex, st, true, &k);
   for (size_t i = 0; i < k; i++) {
     TSNode c = ex->stack.items[base + i];
     if (ts_node_eq(c, cond)) continue;
     if (ar__is(ex, c, SYM_block)) {
       size_t mark = ex->env.len;
-      if (none_var) bind(ex, none_var, none_t());
+      if (none_var) bind(ex, none_var, isa_var ? isa : none_t());
       walk_block(ex, c);
       /* keep bindings made in the branch (Python has no block scope), drop the narrowing */
       if (none_var) {
@@ -706,7 +828,15 @@ static void walk_params(ar_extractor *ex, TSNode params, bool method)
   size_t k, base = ar__kids(ex, params, true, &k);
   for (size_t i = 0; i < k; i++) {
     TSNode p = ex->stack.items[base + i];
-    if (method && i == 0) continue; /* self / cls */
+    if (method && i == 0) {
+      /* self: an instance of the class (or of a subclass, which align allows for). */
+      if (ex->cls && ar__is(ex, p, SYM_identifier) && ar__text_eq(ex, p, "self") && ar_map_get(&ex->known, ex->cls)) {
+        ar_tinfo t = make_t(T_INSTANCE, ex->cls, AR_CONF_LIKELY, ar_arena_printf(ex->arena, "self in %s", ex->func));
+        t.self = true;
+        bind(ex, "self", t);
+      }
+      continue;
+    }
     TSNode name = p, type = {0};
     if (ar__is(ex, p, SYM_typed_parameter)) {
       size_t k2, b2 = ar__kids(ex, p, true, &k2);
@@ -798,6 +928,59 @@ static void case_pattern_refs(ar_extractor *ex, TSNode pat)
   ar__ascend(ex);
 }
 
+/* The classes of query(A, B) / select(A, B) at the root of a call chain, in order. */
+static size_t row_entities(ar_extractor *ex, TSNode e, const char **out, size_t max, int depth)
+{
+  if (depth > 32 || !ar__is(ex, e, SYM_call)) return 0;
+  TSNode fn = ar__field(ex, e, FLD_function), args = ar__field(ex, e, FLD_arguments);
+  const char *name = ar__is(ex, fn, SYM_attribute) ? ar__text(ex, ar__field(ex, fn, FLD_attribute))
+                                                    : ar__is(ex, fn, SYM_identifier) ? ar__text(ex, fn) : "";
+  if (strcmp(name, "query") == 0 || strcmp(name, "select") == 0) {
+    size_t n = 0, k, base = ar__kids(ex, args, true, &k);
+    for (size_t i = 0; i < k; i++) {
+      const char *d = ar__dotted(ex, ex->stack.items[base + i]);
+      if (!d || !names_class(ex, d) || n == max) { n = 0; break; } /* a column or something else */
+      out[n++] = d;
+    }
+    ex->stack.len = base;
+    return n;
+  }
+  if (strcmp(name, "execute") == 0) return row_entities(ex, ar__arg0(ex, args), out, max, depth + 1);
+  if (ar__is(ex, fn, SYM_attribute) && (in_list(name, chain_methods) || in_list(name, all_methods)))
+    return row_entities(ex, ar__field(ex, fn, FLD_object), out, max, depth + 1);
+  return 0;
+}
+
+/* for invoice, org in session.query(Invoice, Organization): each name its entity. */
+static void bind_row_tuple(ar_extractor *ex, TSNode left, TSNode right)
+{
+  if (!ar__is(ex, left, SYM_pattern_list) && !ar__is(ex, left, SYM_tuple_pattern)) return;
+  const char *ents[8];
+  TSNode src = right;
+  if (ar__is(ex, src, SYM_identifier)) return; /* rows kept in a variable: not followed */
+  size_t n = row_entities(ex, src, ents, 8, 0);
+  size_t k, base = ar__kids(ex, left, true, &k);
+  if (n >= 2 && k == n) {
+    for (size_t i = 0; i < k; i++) {
+      TSNode t = ex->stack.items[base + i];
+      if (ar__is(ex, t, SYM_identifier))
+        bind(ex, ar__text(ex, t), loaded_t(T_INSTANCE, ents[i], AR_CONF_LIKELY,
+                                            ar_arena_printf(ex->arena, "row of query(…%s…)", ents[i])));
+    }
+  }
+  ex->stack.len = base;
+}
+
+static bool expects_error(ar_extractor *ex, TSNode with)
+{
+  uint32_t a = ts_node_start_byte(with), b = a;
+  TSNode body = ar__field(ex, with, FLD_body);
+  uint32_t end = ts_node_is_null(body) ? ts_node_end_byte(with) : ts_node_start_byte(body);
+  b = end < ex->len ? end : (uint32_t)ex->len;
+  return memmem(ex->src + a, b - a, "raises(", 7) || memmem(ex->src + a, b - a, "Raises(", 7) ||
+         memmem(ex->src + a, b - a, "RaisesRegex(", 12);
+}
+
 static void walk_stmt(ar_extractor *ex, TSNode st)
 {
   if (ts_node_is_null(st) || !ar__descend(ex)) return;
@@ -819,9 +1002,10 @@ static void walk_stmt(ar_extractor *ex, TSNode st)
   } else if (ar__is(ex, st, SYM_if_statement)) {
     walk_if(ex, st);
   } else if (ar__is(ex, st, SYM_for_statement)) {
-    TSNode right = ar__field(ex, st, FLD_right);
+    TSNode right = ar__field(ex, st, FLD_right), left = ar__field(ex, st, FLD_left);
     ar__walk_expr(ex, right);
-    bind_target(ex, ar__field(ex, st, FLD_left), element_of(infer(ex, right, 0)));
+    bind_target(ex, left, element_of(ex, infer(ex, right, 0)));
+    bind_row_tuple(ex, left, right);
     walk_block(ex, ar__field(ex, st, FLD_body));
     TSNode alt = ar__field(ex, st, FLD_alternative);
     if (!ts_node_is_null(alt)) walk_block(ex, ar__field(ex, alt, FLD_body));
@@ -839,6 +1023,17 @@ static void walk_stmt(ar_extractor *ex, TSNode st)
       }
     }
     ex->stack.len = base;
+  } else if (ar__is(ex, st, SYM_with_statement) && expects_error(ex, st)) {
+    /* with pytest.raises(TypeError): / self.assertRaises(…): the error is the point. */
+    ex->expect++;
+    size_t k, base = ar__kids(ex, st, true, &k);
+    for (size_t i = 0; i < k; i++) {
+      TSNode c = ex->stack.items[base + i];
+      if (ar__is(ex, c, SYM_block)) walk_block(ex, c);
+      else walk_stmt(ex, c);
+    }
+    ex->stack.len = base;
+    ex->expect--;
   } else if (ar__is(ex, st, SYM_except_clause) || ar__is(ex, st, SYM_except_group_clause) ||
              ar__is(ex, st, SYM_else_clause) || ar__is(ex, st, SYM_finally_clause) ||
              ar__is(ex, st, SYM_with_statement) || ar__is(ex, st, SYM_while_statement) ||

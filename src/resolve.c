@@ -181,13 +181,61 @@ static res resolve_func(ar_run *run, ar_file *f, const char *name, int depth)
       break;
     }
   }
+  if (m.kind == RES_CLASS) { /* Class.method(): its annotation, in the class's file */
+    const char *key = ar_arena_printf(&run->arena, "%s.%s", m.cls->name, fn);
+    for (size_t i = m.cls->file->decls.len; i-- > 0;) {
+      const ar_decl *d = &m.cls->file->decls.items[i];
+      if (d->kind == AR_DECL_FUNC && strcmp(d->name, key) == 0)
+        return resolve_in_file(run, m.cls->file, d->target, depth + 1);
+    }
+    return none_res();
+  }
   return m.kind == RES_MODULE ? resolve_func(run, m.module, fn, depth + 1) : none_res();
+}
+
+/* Whether relationship (or backref) field `f` of model `owner` holds one object. */
+static int holds_one(const ar_class *owner, const ar_field *f)
+{
+  if (f->scalar >= 0) return f->scalar;
+  /* Many-to-one by convention: `customer` beside a `customer_id` column. */
+  char key[256];
+  snprintf(key, sizeof key, "%s_id", f->name);
+  const ar_field *fk = ar_map_get(&owner->all_fields, key);
+  return fk && fk->kind == AR_FIELD_COLUMN ? 1 : -1;
+}
+
+/* "Order@customer": the class a relationship holds. "Order@items[]": the class of the
+ * elements of a collection relationship. "Order@items*": either (a join target). */
+static ar_class *through_relationship(ar_run *run, ar_file *file, const char *name)
+{
+  const char *at = strrchr(name, '@');
+  ar_class *owner = ar_resolve_class(run, file, ar_arena_strndup(&run->arena, name, (size_t)(at - name)));
+  if (!owner || owner->kind != AR_KIND_MODEL) return NULL;
+  const char *rel = at + 1;
+  size_t n = strlen(rel);
+  int want = 1; /* one object */
+  if (n > 2 && strcmp(rel + n - 2, "[]") == 0) want = 0, n -= 2;
+  else if (n > 1 && rel[n - 1] == '*') want = -1, n -= 1;
+  const ar_field *f = ar_class_field(owner, ar_arena_strndup(&run->arena, rel, n), false);
+  if (!f || !f->target || (f->kind != AR_FIELD_RELATIONSHIP && f->kind != AR_FIELD_BACKREF)) return NULL;
+  int one = holds_one(owner, f);
+  if (want >= 0 && one != want) return NULL; /* unknown or the other cardinality: no guess */
+  /* The field's own file names the target (imports, or a relationship("M") string). */
+  ar_file *home = f->kind == AR_FIELD_BACKREF ? file : owner->file;
+  ar_class *t = ar_resolve_class(run, home, f->target);
+  if (!t || t->kind != AR_KIND_MODEL) t = ar_resolve_model_by_name(run, f->target, owner->file);
+  return t && t->kind == AR_KIND_MODEL ? t : NULL;
 }
 
 ar_class *ar_resolve_class(ar_run *run, ar_file *file, const char *name)
 {
   void *hit = ar_map_get(&file->resolved, name);
   if (hit) return hit == AMBIGUOUS ? NULL : hit;
+  if (strchr(name, '@')) {
+    ar_class *c = through_relationship(run, file, name);
+    ar_map_put(&file->resolved, name, c ? (void *)c : AMBIGUOUS);
+    return c;
+  }
   res r = resolve_in_file(run, file, name, 0);
   ar_class *c = r.kind == RES_CLASS ? r.cls : NULL;
   ar_map_put(&file->resolved, name, c ? (void *)c : AMBIGUOUS);
@@ -250,13 +298,17 @@ static int class_kind(ar_run *run, ar_class *c)
       if (k == AR_KIND_DECL_BASE || k == AR_KIND_MODEL) model = true;
       if (k == AR_KIND_ENUM) is_enum = true;
       if (r.cls->open) c->open = true;
+      c->flags |= r.cls->flags & AR_CLASS_STR_ENUM;
       c->flags |= r.cls->flags & AR_CLASS_PYDANTIC;
     } else if (r.kind == RES_DECL) {
       if (r.decl == AR_DECL_BASE || r.db_model) model = true;
     } else {
       const char *ext = r.external ? r.external : last_of(c->bases[i]);
       if (in_list(ext, decl_base_names)) decl_base = true;
-      else if (in_list(ext, enum_names)) is_enum = true;
+      else if (in_list(ext, enum_names)) {
+        is_enum = true;
+        if (strcmp(ext, "StrEnum") == 0) c->flags |= AR_CLASS_STR_ENUM;
+      } else if (strcmp(ext, "str") == 0) c->flags |= AR_CLASS_STR_ENUM; /* (str, Enum) */
       else if (strcmp(ext, "SQLModel") == 0) {
         model = model || (c->flags & AR_CLASS_TABLE);
         c->flags |= AR_CLASS_PYDANTIC;
@@ -264,6 +316,7 @@ static int class_kind(ar_run *run, ar_class *c)
       else if (!in_list(ext, neutral_names)) c->open = true;
     }
   }
+  if ((c->flags & AR_CLASS_TABLE) && (c->flags & AR_CLASS_PYDANTIC)) model = true; /* SQLModel subclass */
   if (is_enum) {
     c->kind = AR_KIND_ENUM;
     /* Plain assignments in an enum body are its members. */
@@ -381,20 +434,6 @@ void ar_resolve_run(ar_run *run, ar_diag *dg)
   for (size_t i = 0; i < run->files.len; i++)
     for (size_t j = 0; j < run->files.items[i]->classes.len; j++)
       build_fields(run->files.items[i]->classes.items[j], 0);
-  /* Every reference's receiver, once: align and score read ref->target. */
-  for (size_t i = 0; i < run->files.len; i++) {
-    ar_file *f = run->files.items[i];
-    for (size_t j = 0; j < f->refs.len; j++) {
-      ar_ref *r = &f->refs.items[j];
-      r->target = ar_resolve_class(run, f, r->recv);
-      if (!r->target && (r->flags & AR_REF_GUESS)) r->target = ar_resolve_model_by_name(run, r->recv, f);
-      r->ctx_target = r->ctx_recv ? ar_resolve_class(run, f, r->ctx_recv) : NULL;
-      if (r->vkind == AR_VAL_MEMBER) { /* "E.M": the enum E */
-        const char *dot = strrchr(r->value, '.');
-        r->value_enum = enum_named(run, f, ar_arena_strndup(&run->arena, r->value, (size_t)(dot - r->value)));
-      }
-    }
-  }
   /* relationship(..., backref="x") adds x to the target model and its subclasses. */
   for (size_t i = 0; i < run->files.len; i++) {
     ar_file *f = run->files.items[i];
@@ -408,14 +447,31 @@ void ar_resolve_run(ar_run *run, ar_diag *dg)
         if (!t) t = ar_resolve_model_by_name(run, fld->target, f);
         if (!t) continue;
         ar_field *bf = ar_arena_alloc(&run->arena, sizeof(*bf));
+        int one = holds_one(c, fld);
         *bf = (ar_field){.name = fld->backref, .kind = AR_FIELD_BACKREF, .line = fld->line,
-                         .target = c->name, .str_len = -1, .nullable = -1};
+                         .target = c->name, .str_len = -1, .nullable = -1, .backref_scalar = -1,
+                         /* the other side: many-to-one backs a collection, and so on */
+                         .scalar = fld->backref_scalar >= 0 ? fld->backref_scalar : one == 1 ? 0 : one == 0 ? 1 : -1};
         for (size_t a = 0; a < run->files.len; a++)
           for (size_t b = 0; b < run->files.items[a]->classes.len; b++) {
             ar_class *m = run->files.items[a]->classes.items[b];
             if (m->kind == AR_KIND_MODEL && derives_from(m, t, 0) && !ar_map_get(&m->all_fields, bf->name))
               ar_map_put(&m->all_fields, bf->name, bf);
           }
+      }
+    }
+  }
+  /* Every reference's receiver, once: align and score read ref->target. */
+  for (size_t i = 0; i < run->files.len; i++) {
+    ar_file *f = run->files.items[i];
+    for (size_t j = 0; j < f->refs.len; j++) {
+      ar_ref *r = &f->refs.items[j];
+      r->target = ar_resolve_class(run, f, r->recv);
+      if (!r->target && (r->flags & AR_REF_GUESS)) r->target = ar_resolve_model_by_name(run, r->recv, f);
+      r->ctx_target = r->ctx_recv ? ar_resolve_class(run, f, r->ctx_recv) : NULL;
+      if (r->vkind == AR_VAL_MEMBER) { /* "E.M": the enum E */
+        const char *dot = strrchr(r->value, '.');
+        r->value_enum = enum_named(run, f, ar_arena_strndup(&run->arena, r->value, (size_t)(dot - r->value)));
       }
     }
   }

@@ -120,6 +120,9 @@ typedef struct ar_field {
   bool nullable_explicit;/* nullable= was given at the call */
   int32_t str_len;       /* String(N): N, else -1 */
   int8_t nullable;       /* -1 unknown (or primary key), 0 nullable=False, 1 nullable=True */
+  int8_t scalar;         /* relationships: 1 one object, 0 a collection, -1 unknown */
+  int8_t backref_scalar; /* the backref= it adds: 1 backref(…, uselist=False), else -1 */
+  bool values_callable;  /* Enum(E, values_callable=…): the column stores values, not names */
 } ar_field;
 
 enum {
@@ -131,7 +134,9 @@ enum {
   AR_CLASS_INIT_FWD = 1u << 5,   /* its __init__ forwards **kw to super().__init__ */
   AR_CLASS_MAPPED = 1u << 6,     /* decorated with @<registry>.mapped */
   AR_CLASS_NESTED = 1u << 7,    /* defined inside a function or another class */
-  AR_CLASS_PYDANTIC = 1u << 8   /* phase 2: derives from SQLModel / pydantic BaseModel */
+  AR_CLASS_PYDANTIC = 1u << 8,  /* phase 2: derives from SQLModel / pydantic BaseModel */
+  AR_CLASS_RECONSTRUCTOR = 1u << 9, /* has an @reconstructor: loaded rows run code too */
+  AR_CLASS_STR_ENUM = 1u << 10  /* phase 2: an enum whose members are str (str mixin, StrEnum) */
 };
 
 struct ar_class {
@@ -185,8 +190,11 @@ typedef enum {
 } ar_ref_kind;
 
 enum {
-  AR_REF_GUARDED = 1u << 0, /* inside try/except AttributeError, or probed with hasattr */
-  AR_REF_GUESS = 1u << 1    /* receiver guessed from the variable's name (--guess-names) */
+  AR_REF_GUARDED = 1u << 0,  /* inside try/except AttributeError, or probed with hasattr */
+  AR_REF_GUESS = 1u << 1,    /* receiver guessed from the variable's name (--guess-names) */
+  AR_REF_SELF = 1u << 2,     /* `self` in a method of the class: subclasses may add the name */
+  AR_REF_EXPECTED = 1u << 3, /* inside `with pytest.raises(…)`: the error is the point */
+  AR_REF_LOADED = 1u << 4    /* the receiver is a row loaded from the database */
 };
 
 /** What a reference stores or compares, when a literal or an enum member says so. */
@@ -203,6 +211,7 @@ typedef struct ar_ref {
   const char *evidence; /* how the receiver was inferred: "session.get(M, …)" */
   ar_value_kind vkind;  /* the value written, passed or compared (AR202-AR205) */
   bool compare;         /* the value is compared with the attribute, not stored in it */
+  bool sql;             /* the comparison is SQL (Model.f == v, filter_by): bind rules apply */
   const char *value;    /* AR_VAL_STR: the string; AR_VAL_MEMBER: "E.M" as written */
   uint32_t line, col;   /* 1-based */
   /* phase 2 (resolve): */

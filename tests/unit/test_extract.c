@@ -130,10 +130,18 @@ static const ar_ref *ref_of(const ar_file *f, ar_ref_kind kind, const char *recv
 }
 
 /* Any reference at all (whatever kind or receiver) to attribute `attr`. */
+/* References to `attr` through a receiver phase 1 claims to know. Receivers phase 2 must
+ * still follow (`self` in a method: the class itself; "M@rel": what a relationship holds)
+ * are recorded for every class and resolve to nothing unless a model is behind them, so
+ * they do not count here. */
 static size_t refs_to_attr(const ar_file *f, const char *attr)
 {
   size_t n = 0;
-  for (size_t i = 0; i < f->refs.len; i++) n += strcmp(f->refs.items[i].attr, attr) == 0;
+  for (size_t i = 0; i < f->refs.len; i++) {
+    const ar_ref *r = &f->refs.items[i];
+    if ((r->flags & AR_REF_SELF) || strchr(r->recv, '@')) continue;
+    n += strcmp(r->attr, attr) == 0;
+  }
   return n;
 }
 

@@ -494,6 +494,8 @@ static void test_findings(void **state)
       {AR_R104, 0, "bogus", AR_CONF_CERTAIN, 14, 13, NULL, "missing-field:bogus", "Control(bogus=1)  # AR104"},
       {AR_R103, 0, "transient", AR_CONF_CERTAIN, 16, 13, NULL, "missing-field:transient", NULL},
       {AR_R102, 0, "transient", AR_CONF_LIKELY, 17, 13, NULL, "missing-field:transient", NULL},
+      /* set only in __init__, read on a row session.get() loaded: __init__ never ran for it */
+      {AR_R102, 0, "scratch", AR_CONF_LIKELY, 18, 13, NULL, "missing-field:scratch", NULL},
       {AR_R103, 0, "nothing_here", AR_CONF_CERTAIN, 25, 20, NULL, "missing-field:nothing_here", NULL},
       {AR_R101, 0, "status_not", AR_CONF_LIKELY, 27, 13, "status_note", "missing-field:status_not", NULL},
   };
@@ -523,12 +525,18 @@ static void test_findings(void **state)
   /* The enum member used with control's field belongs to Control's pair. */
   assert_ptr_equal(finding_at(run, AR_R201, "COMPLIANT")->model, control);
   assert_ptr_equal(finding_at(run, AR_R101, "status")->model, control);
-  assert_int_equal(run->findings.len, sizeof rows / sizeof *rows);
+  if (run->findings.len != sizeof rows / sizeof *rows) {
+    for (size_t i = 0; i < run->findings.len; i++) {
+      const ar_finding *fd = &run->findings.items[i];
+      print_message("finding: %s %s.%s at %u:%u\n", ar_rules[fd->rule].code, fd->cls->name, fd->attr, fd->line, fd->col);
+    }
+    fail_msg("%zu findings, want %zu", run->findings.len, sizeof rows / sizeof *rows);
+  }
 
-  /* No finding for inherited, backref, framework, init-only-but-instance, or open-class
-   * (possible) names, nor for suppressed lines. */
+  /* No finding for inherited, backref, framework, or open-class (possible) names, nor for
+   * suppressed lines. */
   static const char *const clean[] = {"created_at", "implementation_status", "controls", "query",
-                                      "__table__", "scratch", "ACTIVE", "whatever", "anything",
+                                      "__table__", "ACTIVE", "whatever", "anything",
                                       "missing_read", "ignored_all", NULL};
   for (size_t i = 0; clean[i]; i++)
     if (findings_for(run, clean[i])) fail_msg("unexpected finding on %s", clean[i]);

@@ -1,0 +1,3 @@
+"""Core SaaS backend: accounts, organizations, RBAC, billing and audit."""
+
+__version__ = "4.12.0"

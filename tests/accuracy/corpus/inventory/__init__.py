@@ -1,0 +1,1 @@
+"""Inventory service: catalog, warehouses, stock and purchasing (SQLAlchemy 2.0 style)."""

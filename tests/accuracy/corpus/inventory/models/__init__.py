@@ -1,0 +1,3 @@
+from .base import Base
+from .catalog import *
+from .stock import *
