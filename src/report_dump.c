@@ -5,10 +5,6 @@
 
 #include "report_int.h"
 
-#define P(...)                                                                                     \
-  do {                                                                                             \
-    if ((err = ar_buf_printf(out, __VA_ARGS__)) < 0) goto done;                                    \
-  } while (0)
 
 static const char *kind_name(int k)
 {

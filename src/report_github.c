@@ -12,10 +12,6 @@
 
 #include "report_int.h"
 
-#define P(...)                                                                                     \
-  do {                                                                                             \
-    if ((err = ar_buf_printf(out, __VA_ARGS__)) < 0) goto done;                                    \
-  } while (0)
 #define DATA(s)                                                                                    \
   do {                                                                                             \
     if ((err = escape(out, (s), false)) < 0) goto done;                                            \

@@ -6,14 +6,6 @@
  * the first issue of a fingerprint), so they come from ar_report__fingerprints. */
 #include "report_int.h"
 
-#define P(...)                                                                                     \
-  do {                                                                                             \
-    if ((err = ar_buf_printf(out, __VA_ARGS__)) < 0) goto done;                                    \
-  } while (0)
-#define S(s)                                                                                       \
-  do {                                                                                             \
-    if ((err = ar_report__json_str(out, (s))) < 0) goto done;                                      \
-  } while (0)
 
 /* GitLab's scale is info, minor, major, critical, blocker. "blocker" stays unused: a
  * critical finding is a likely runtime error, not a broken build. */

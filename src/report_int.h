@@ -7,6 +7,18 @@
 
 #include "alignrisk/report.h"
 
+/* Renderers append with these inside a function that has `int err` and a `done:` label:
+ * P(fmt, …) formats into `out`, S(s) appends a JSON string literal (or null). The first
+ * failure (AR_ELIMIT: the report outgrew its cap) jumps to done. */
+#define P(...)                                                                                     \
+  do {                                                                                             \
+    if ((err = ar_buf_printf(out, __VA_ARGS__)) < 0) goto done;                                    \
+  } while (0)
+#define S(s)                                                                                       \
+  do {                                                                                             \
+    if ((err = ar_report__json_str(out, (s))) < 0) goto done;                                      \
+  } while (0)
+
 int ar_report__text(const ar_run *run, bool color, ar_buf *out);
 int ar_report__json(const ar_run *run, ar_buf *out);
 /** The weekly checkpoint report in GitHub-flavoured Markdown (also what report_github.c

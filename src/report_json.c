@@ -4,14 +4,6 @@
  * Numbers use fixed formats so the output is byte-for-byte reproducible. */
 #include "report_int.h"
 
-#define P(...)                                                                                     \
-  do {                                                                                             \
-    if ((err = ar_buf_printf(out, __VA_ARGS__)) < 0) goto done;                                    \
-  } while (0)
-#define S(s)                                                                                       \
-  do {                                                                                             \
-    if ((err = ar_report__json_str(out, (s))) < 0) goto done;                                      \
-  } while (0)
 
 static int finding(const ar_run *run, const ar_finding *fd, ar_buf *out)
 {

@@ -10,10 +10,6 @@
 
 #include "report_int.h"
 
-#define P(...)                                                                                     \
-  do {                                                                                             \
-    if ((err = ar_buf_printf(out, __VA_ARGS__)) < 0) goto done;                                    \
-  } while (0)
 #define TXT(s)                                                                                     \
   do {                                                                                             \
     if ((err = ar_report__md_text(out, (s))) < 0) goto done;                                       \

@@ -11,14 +11,6 @@
 
 #include "report_int.h"
 
-#define P(...)                                                                                     \
-  do {                                                                                             \
-    if ((err = ar_buf_printf(out, __VA_ARGS__)) < 0) goto done;                                    \
-  } while (0)
-#define S(s)                                                                                       \
-  do {                                                                                             \
-    if ((err = ar_report__json_str(out, (s))) < 0) goto done;                                      \
-  } while (0)
 
 #define INFO_URI "https://example.invalid/alignrisk"
 

@@ -6,10 +6,6 @@
 
 #include "report_int.h"
 
-#define P(...)                                                                                     \
-  do {                                                                                             \
-    if ((err = ar_buf_printf(out, __VA_ARGS__)) < 0) goto done;                                    \
-  } while (0)
 
 typedef struct style {
   const char *bold, *dim, *red, *yellow, *green, *off;
@@ -57,8 +53,6 @@ done:
   return err;
 }
 
-static int pct(const ar_filecov *c) { return (int)(ar_report__coverage(c) * 100.0 + 0.5); }
-
 int ar_report__text(const ar_run *run, bool color, ar_buf *out)
 {
   int err = 0;
@@ -96,14 +90,14 @@ int ar_report__text(const ar_run *run, bool color, ar_buf *out)
   for (size_t i = 0; i < run->pairs.len; i++) {
     const ar_pair *p = &run->pairs.items[i];
     if (!p->nfindings) continue;
-    P("  %3d  %10.1f  %4d%%  %8u  %8zu  %s <- %s%s\n", p->rank, p->risk, pct(&p->cov), p->cov.untested,
+    P("  %3d  %10.1f  %4d%%  %8u  %8zu  %s <- %s%s\n", p->rank, p->risk, ar_report__pct(&p->cov), p->cov.untested,
       p->nfindings, p->model->name, p->service->path, p->cov.measured ? "" : " (not measured)");
   }
   for (size_t i = 0; i < run->pairs.len; i++) {
     const ar_pair *p = &run->pairs.items[i];
     if (!p->nfindings) continue;
     P("\n  %s%d. %s <- %s%s  risk %.1f, coverage %d%%%s, %u untested lines\n", st->bold, p->rank,
-      p->model->name, p->service->path, st->off, p->risk, pct(&p->cov),
+      p->model->name, p->service->path, st->off, p->risk, ar_report__pct(&p->cov),
       p->cov.measured ? "" : " (not measured)", p->cov.untested);
     for (size_t k = 0; k < run->findings.len; k++) {
       const ar_finding *fd = &run->findings.items[k];
@@ -126,7 +120,7 @@ int ar_report__text(const ar_run *run, bool color, ar_buf *out)
       const ar_pair *p = &run->pairs.items[i];
       if (p->nfindings) continue;
       P("  %s%s%s <- %s  coverage %d%%%s\n", st->green, p->model->name, st->off, p->service->path,
-        pct(&p->cov), p->cov.measured ? "" : " (not measured)");
+        ar_report__pct(&p->cov), p->cov.measured ? "" : " (not measured)");
     }
   }
   if (run->fixed.len) {
