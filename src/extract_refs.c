@@ -99,8 +99,10 @@ void ar__record_import(ar_extractor *ex, TSNode st)
 
 static const ar_tinfo *lookup(const ar_extractor *ex, const char *var)
 {
-  for (size_t i = ex->env.len; i-- > 0;)
-    if (strcmp(ex->env.items[i].var, var) == 0) return &ex->env.items[i].t;
+  for (size_t i = ex->env.len; i-- > 0;) {
+    const char *v = ex->env.items[i].var;
+    if (v[0] == var[0] && strcmp(v, var) == 0) return &ex->env.items[i].t;
+  }
   return NULL;
 }
 
@@ -601,13 +603,16 @@ static void walk_comprehension(ar_extractor *ex, TSNode e)
 void ar__walk_expr(ar_extractor *ex, TSNode n)
 {
   if (ts_node_is_null(n) || !ar__descend(ex)) return;
-  if (ar__is(ex, n, SYM_attribute)) {
+  /* The node's symbol, read once: the checks below compare it with many ids. */
+  const TSSymbol sym_n = ts_node_symbol(n);
+#define IS_N(id) (sym_n == ex->sym[id])
+  if (IS_N(SYM_attribute)) {
     attribute_ref(ex, n, false);
     ar__walk_expr(ex, ar__field(ex, n, FLD_object));
-  } else if (ar__is(ex, n, SYM_identifier)) {
+  } else if (IS_N(SYM_identifier)) {
     const char *v = ar__text(ex, n);
     if (names_class(ex, v)) use_name(ex, v, n);
-  } else if (ar__is(ex, n, SYM_call)) {
+  } else if (IS_N(SYM_call)) {
     call_refs(ex, n);
     size_t mark = ex->file->refs.len;
     TSNode fn = ar__field(ex, n, FLD_function);
@@ -617,12 +622,12 @@ void ar__walk_expr(ar_extractor *ex, TSNode n)
         ar__is(ex, ar__field(ex, fn, FLD_object), SYM_attribute))
       attach_value(ex, mark, ar__field(ex, fn, FLD_object), ar__arg0(ex, ar__field(ex, n, FLD_arguments)), true);
     ar__walk_expr(ex, ar__field(ex, n, FLD_arguments));
-  } else if (ar__is(ex, n, SYM_keyword_argument)) {
+  } else if (IS_N(SYM_keyword_argument)) {
     ar__walk_expr(ex, ar__field(ex, n, FLD_value));
-  } else if (ar__is(ex, n, SYM_list_comprehension) || ar__is(ex, n, SYM_set_comprehension) ||
-             ar__is(ex, n, SYM_dictionary_comprehension) || ar__is(ex, n, SYM_generator_expression)) {
+  } else if (IS_N(SYM_list_comprehension) || IS_N(SYM_set_comprehension) ||
+             IS_N(SYM_dictionary_comprehension) || IS_N(SYM_generator_expression)) {
     walk_comprehension(ex, n);
-  } else if (ar__is(ex, n, SYM_comparison_operator)) {
+  } else if (IS_N(SYM_comparison_operator)) {
     /* control.status == ControlStatus.X: the enum member is used with control's field. */
     size_t k, base = ar__kids(ex, n, true, &k);
     const char *ctx = NULL;
@@ -639,11 +644,11 @@ void ar__walk_expr(ar_extractor *ex, TSNode n)
     }
     ex->ctx = saved;
     ex->stack.len = base;
-  } else if (ar__is(ex, n, SYM_named_expression)) {
+  } else if (IS_N(SYM_named_expression)) {
     TSNode v = ar__field(ex, n, FLD_value);
     ar__walk_expr(ex, v);
     bind_target(ex, ar__field(ex, n, FLD_name), infer(ex, v, 0));
-  } else if (ar__is(ex, n, SYM_lambda)) {
+  } else if (IS_N(SYM_lambda)) {
     size_t mark = ex->env.len;
     TSNode params = ar__field(ex, n, FLD_parameters);
     if (!ts_node_is_null(params)) {
@@ -653,15 +658,15 @@ void ar__walk_expr(ar_extractor *ex, TSNode n)
     }
     ar__walk_expr(ex, ar__field(ex, n, FLD_body));
     ex->env.len = mark;
-  } else if (ar__is(ex, n, SYM_string)) {
+  } else if (IS_N(SYM_string)) {
     /* f"{obj.attr}": only the interpolations hold expressions. */
     size_t k, base = ar__kids(ex, n, true, &k);
     for (size_t i = 0; i < k; i++)
       if (ar__is(ex, ex->stack.items[base + i], SYM_interpolation)) ar__walk_expr(ex, ex->stack.items[base + i]);
     ex->stack.len = base;
-  } else if (ar__is(ex, n, SYM_integer) || ar__is(ex, n, SYM_float) || ar__is(ex, n, SYM_comment)) {
+  } else if (IS_N(SYM_integer) || IS_N(SYM_float) || IS_N(SYM_comment)) {
     /* leaves */
-  } else if (ar__is(ex, n, SYM_assignment) || ar__is(ex, n, SYM_augmented_assignment)) {
+  } else if (IS_N(SYM_assignment) || IS_N(SYM_augmented_assignment)) {
     walk_stmt(ex, n);
   } else {
     size_t k, base = ar__kids(ex, n, true, &k);
@@ -670,6 +675,7 @@ void ar__walk_expr(ar_extractor *ex, TSNode n)
   }
   ar__ascend(ex);
 }
+#undef IS_N
 
 /* Left side of an assignment: writes on attributes, reads inside subscripts. */
 static void walk_target(ar_extractor *ex, TSNode target, bool augmented)
@@ -984,24 +990,27 @@ static bool expects_error(ar_extractor *ex, TSNode with)
 static void walk_stmt(ar_extractor *ex, TSNode st)
 {
   if (ts_node_is_null(st) || !ar__descend(ex)) return;
+  TSSymbol sym_st = ts_node_symbol(st); /* read once; updated if st moves to a definition */
+#define IS_ST(id) (sym_st == ex->sym[id])
   TSNode decorated = {0};
-  if (ar__is(ex, st, SYM_decorated_definition)) {
+  if (IS_ST(SYM_decorated_definition)) {
     decorated = st;
     size_t k, base = ar__kids(ex, st, true, &k);
     for (size_t i = 0; i < k; i++)
       if (ar__is(ex, ex->stack.items[base + i], SYM_decorator)) ar__walk_expr(ex, ex->stack.items[base + i]);
     ex->stack.len = base;
     st = ar__field(ex, st, FLD_definition);
+    sym_st = ts_node_symbol(st);
   }
-  if (ar__is(ex, st, SYM_expression_statement)) {
+  if (IS_ST(SYM_expression_statement)) {
     size_t k, base = ar__kids(ex, st, true, &k);
     for (size_t i = 0; i < k; i++) walk_stmt(ex, ex->stack.items[base + i]);
     ex->stack.len = base;
-  } else if (ar__is(ex, st, SYM_assignment) || ar__is(ex, st, SYM_augmented_assignment)) {
+  } else if (IS_ST(SYM_assignment) || IS_ST(SYM_augmented_assignment)) {
     walk_assignment(ex, st);
-  } else if (ar__is(ex, st, SYM_if_statement)) {
+  } else if (IS_ST(SYM_if_statement)) {
     walk_if(ex, st);
-  } else if (ar__is(ex, st, SYM_for_statement)) {
+  } else if (IS_ST(SYM_for_statement)) {
     TSNode right = ar__field(ex, st, FLD_right), left = ar__field(ex, st, FLD_left);
     ar__walk_expr(ex, right);
     bind_target(ex, left, element_of(ex, infer(ex, right, 0)));
@@ -1009,7 +1018,7 @@ static void walk_stmt(ar_extractor *ex, TSNode st)
     walk_block(ex, ar__field(ex, st, FLD_body));
     TSNode alt = ar__field(ex, st, FLD_alternative);
     if (!ts_node_is_null(alt)) walk_block(ex, ar__field(ex, alt, FLD_body));
-  } else if (ar__is(ex, st, SYM_try_statement)) {
+  } else if (IS_ST(SYM_try_statement)) {
     bool guard = catches_attribute_error(ex, st);
     size_t k, base = ar__kids(ex, st, true, &k);
     for (size_t i = 0; i < k; i++) {
@@ -1023,7 +1032,7 @@ static void walk_stmt(ar_extractor *ex, TSNode st)
       }
     }
     ex->stack.len = base;
-  } else if (ar__is(ex, st, SYM_with_statement) && expects_error(ex, st)) {
+  } else if (IS_ST(SYM_with_statement) && expects_error(ex, st)) {
     /* with pytest.raises(TypeError): / self.assertRaises(…): the error is the point. */
     ex->expect++;
     size_t k, base = ar__kids(ex, st, true, &k);
@@ -1034,10 +1043,10 @@ static void walk_stmt(ar_extractor *ex, TSNode st)
     }
     ex->stack.len = base;
     ex->expect--;
-  } else if (ar__is(ex, st, SYM_except_clause) || ar__is(ex, st, SYM_except_group_clause) ||
-             ar__is(ex, st, SYM_else_clause) || ar__is(ex, st, SYM_finally_clause) ||
-             ar__is(ex, st, SYM_with_statement) || ar__is(ex, st, SYM_while_statement) ||
-             ar__is(ex, st, SYM_case_clause) || ar__is(ex, st, SYM_match_statement)) {
+  } else if (IS_ST(SYM_except_clause) || IS_ST(SYM_except_group_clause) ||
+             IS_ST(SYM_else_clause) || IS_ST(SYM_finally_clause) ||
+             IS_ST(SYM_with_statement) || IS_ST(SYM_while_statement) ||
+             IS_ST(SYM_case_clause) || IS_ST(SYM_match_statement)) {
     size_t k, base = ar__kids(ex, st, true, &k);
     for (size_t i = 0; i < k; i++) {
       TSNode c = ex->stack.items[base + i];
@@ -1045,11 +1054,11 @@ static void walk_stmt(ar_extractor *ex, TSNode st)
       else walk_stmt(ex, c);
     }
     ex->stack.len = base;
-  } else if (ar__is(ex, st, SYM_with_clause) || ar__is(ex, st, SYM_with_item)) {
+  } else if (IS_ST(SYM_with_clause) || IS_ST(SYM_with_item)) {
     size_t k, base = ar__kids(ex, st, true, &k);
     for (size_t i = 0; i < k; i++) walk_stmt(ex, ex->stack.items[base + i]);
     ex->stack.len = base;
-  } else if (ar__is(ex, st, SYM_as_pattern)) { /* with open(x) as f */
+  } else if (IS_ST(SYM_as_pattern)) { /* with open(x) as f */
     size_t k, base = ar__kids(ex, st, true, &k);
     for (size_t i = 0; i < k; i++) {
       TSNode c = ex->stack.items[base + i];
@@ -1062,25 +1071,26 @@ static void walk_stmt(ar_extractor *ex, TSNode st)
       }
     }
     ex->stack.len = base;
-  } else if (ar__is(ex, st, SYM_case_pattern)) {
+  } else if (IS_ST(SYM_case_pattern)) {
     case_pattern_refs(ex, st);
-  } else if (ar__is(ex, st, SYM_function_definition)) {
+  } else if (IS_ST(SYM_function_definition)) {
     const char *name = ar__text(ex, ar__field(ex, st, FLD_name));
     ar__walk_function(ex, st, ar_arena_printf(ex->arena, "%s.%s", ex->func, name), NULL,
                       !ts_node_is_null(decorated));
-  } else if (ar__is(ex, st, SYM_class_definition)) {
+  } else if (IS_ST(SYM_class_definition)) {
     /* A class inside a function: its methods are walked, its name is local. */
     walk_block(ex, ar__field(ex, st, FLD_body));
-  } else if (ar__is(ex, st, SYM_import_statement) || ar__is(ex, st, SYM_import_from_statement)) {
+  } else if (IS_ST(SYM_import_statement) || IS_ST(SYM_import_from_statement)) {
     ar__record_import(ex, st);
-  } else if (ar__is(ex, st, SYM_block)) {
+  } else if (IS_ST(SYM_block)) {
     walk_block(ex, st);
-  } else if (!ar__is(ex, st, SYM_comment) && !ar__is(ex, st, SYM_pass_statement) &&
-             !ar__is(ex, st, SYM_global_statement) && !ar__is(ex, st, SYM_nonlocal_statement)) {
+  } else if (!IS_ST(SYM_comment) && !IS_ST(SYM_pass_statement) &&
+             !IS_ST(SYM_global_statement) && !IS_ST(SYM_nonlocal_statement)) {
     ar__walk_expr(ex, st);
   }
   ar__ascend(ex);
 }
+#undef IS_ST
 
 static void walk_block(ar_extractor *ex, TSNode block)
 {
