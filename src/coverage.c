@@ -8,8 +8,10 @@
 #include "coverage_int.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "alignrisk/mem.h"
 
@@ -772,9 +774,27 @@ done:
   return err;
 }
 
+/* fopen(path, "rb"), except that a FIFO nobody writes to does not block the open forever
+ * (tests/run_hostile.sh fifo-inputs): opened O_NONBLOCK, then switched back to blocking
+ * reads, so such a FIFO reads as empty while a pipe with a writer streams as before. */
+static FILE *open_report(const char *path)
+{
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return NULL;
+  int fl = fcntl(fd, F_GETFL);
+  if (fl >= 0) (void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+  FILE *fp = fdopen(fd, "rb");
+  if (!fp) {
+    int e = errno;
+    close(fd);
+    errno = e;
+  }
+  return fp;
+}
+
 int ar_cov_load(ar_cov *cov, const char *path, ar_diag *dg)
 {
-  FILE *fp = fopen(path, "rb");
+  FILE *fp = open_report(path);
   if (!fp) {
     ar_diag_errorf(dg, path, 0, 0, "cannot read coverage file: %s", strerror(errno));
     return AR_ENOTFOUND;

@@ -39,7 +39,11 @@ typedef struct jreader {
 
 /* ---- positions in the text ------------------------------------------------------------ */
 
-static bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+/* Whatever cJSON skips: every byte up to ' ', control characters included. With only the
+ * four JSON blanks the walk below lost step with the text cJSON had accepted (a raw 0x0E
+ * before a key) and ran off its end (fuzz regression
+ * tests/fuzz/regressions/coverage_json/control-char-before-key). The text has no NUL. */
+static bool is_ws(char c) { return (unsigned char)c <= ' '; }
 
 static size_t skip_ws(const jreader *jr, size_t i)
 {
@@ -59,6 +63,7 @@ static size_t skip_string(const jreader *jr, size_t i)
  * and has no NUL byte (parse() refused those). */
 static size_t skip_value(const jreader *jr, size_t i)
 {
+  if (i >= jr->size) return i; /* a walk that lost step must not read past the text */
   char c = jr->text[i];
   if (c == '"') return skip_string(jr, i);
   if (c != '{' && c != '[') { /* a number or a literal runs to the next delimiter */
@@ -102,7 +107,9 @@ static bool key_equals(const jreader *jr, size_t i, const char *key)
         return false;
       }
     }
-    if (key[k] != c) return false;
+    /* "\u0000" decodes to the NUL that ends `key`: a mismatch, not a match that walks
+     * on past its end (fuzz regression tests/fuzz/regressions/coverage_json/nul-escape-in-key). */
+    if (key[k] == '\0' || key[k] != c) return false;
   }
   return key[k] == '\0';
 }

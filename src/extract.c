@@ -3,6 +3,8 @@
  * classes with their fields, type aliases, __all__, suppressions, statement counts.
  * Function bodies are walked by extract_refs.c. Know before editing: everything kept
  * goes into the worker's arena; TSNodes and source text die with the file. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,11 +53,13 @@ int ar_extractor_new(ar_extractor **out, ar_diag *dg)
   ar_map_init(&ex->aliases);
   ar_map_init(&ex->col_aliases);
   ar_map_init(&ex->rets);
+  ar_map_init(&ex->intern);
   *out = ex;
   return AR_OK;
 }
 
 void ar_extractor_guess_names(ar_extractor *ex, bool on) { ex->guess = on; }
+void ar_extractor_scanned_modules(ar_extractor *ex, const ar_map *modules) { ex->modules = modules; }
 
 void ar_extractor_free(ar_extractor *ex)
 {
@@ -70,6 +74,7 @@ void ar_extractor_free(ar_extractor *ex)
   ar_map_dispose(&ex->aliases);
   ar_map_dispose(&ex->col_aliases);
   ar_map_dispose(&ex->rets);
+  ar_map_dispose(&ex->intern);
   free(ex);
 }
 
@@ -97,12 +102,46 @@ size_t ar__kids(ar_extractor *ex, TSNode n, bool named, size_t *count)
   return base;
 }
 
+const char *ar__intern(ar_extractor *ex, const char *p, size_t n)
+{
+  /* Every visit asks for names again; interning keeps one copy of each, so memory follows
+   * the number of distinct names, not the number of references. */
+  const char *hit = ar_map_get_n(&ex->intern, p, n);
+  if (hit) return hit;
+  char *copy = ar_arena_strndup(ex->arena, p, n);
+  ar_map_put(&ex->intern, copy, copy);
+  return copy;
+}
+
+const char *ar__printf(ar_extractor *ex, const char *fmt, ...)
+{
+  char small[256];
+  va_list ap, ap2;
+  va_start(ap, fmt);
+  va_copy(ap2, ap);
+  int n = vsnprintf(small, sizeof small, fmt, ap);
+  va_end(ap);
+  const char *r;
+  if (n < 0) {
+    r = ar__intern(ex, "", 0);
+  } else if ((size_t)n < sizeof small) {
+    r = ar__intern(ex, small, (size_t)n);
+  } else {
+    char *big = ar_xmalloc((size_t)n + 1);
+    vsnprintf(big, (size_t)n + 1, fmt, ap2);
+    r = ar__intern(ex, big, (size_t)n);
+    free(big);
+  }
+  va_end(ap2);
+  return r;
+}
+
 const char *ar__text(ar_extractor *ex, TSNode n)
 {
   uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
   if (b > ex->len) b = (uint32_t)ex->len;
   if (a > b) a = b;
-  return ar_arena_strndup(ex->arena, ex->src + a, b - a);
+  return ar__intern(ex, ex->src + a, b - a);
 }
 
 bool ar__text_eq(const ar_extractor *ex, TSNode n, const char *s)
@@ -149,9 +188,17 @@ static bool dotted_into(ar_extractor *ex, TSNode n, int depth)
 const char *ar__dotted(ar_extractor *ex, TSNode n)
 {
   if (ts_node_is_null(n)) return NULL;
+  /* The same node is asked for again and again (call sites, receivers): a small cache keyed
+   * by the node's identity answers repeats without walking or hashing. */
+  size_t slot = ((uintptr_t)n.id >> 4) % AR_DOTTED_CACHE;
+  if (ex->dcache[slot].id == n.id && ex->dcache[slot].tree == n.tree) return ex->dcache[slot].value;
+  const char *r = NULL;
   ex->scratch.len = 0;
-  if (!dotted_into(ex, n, 0)) return NULL;
-  return ar_arena_strndup(ex->arena, ex->scratch.items ? ex->scratch.items : "", ex->scratch.len);
+  if (dotted_into(ex, n, 0)) r = ar__intern(ex, ex->scratch.items ? ex->scratch.items : "", ex->scratch.len);
+  ex->dcache[slot].id = n.id;
+  ex->dcache[slot].tree = n.tree;
+  ex->dcache[slot].value = r;
+  return r;
 }
 
 const char *ar__string(ar_extractor *ex, TSNode n)
@@ -171,7 +218,7 @@ const char *ar__string(ar_extractor *ex, TSNode n)
   }
   ex->stack.len = base;
   if (!plain) return NULL;
-  return out ? out : ar_arena_strdup(ex->arena, "");
+  return out ? out : ar__intern(ex, "", 0);
 }
 
 TSNode ar__arg0(ar_extractor *ex, TSNode args)
@@ -273,22 +320,22 @@ static const char *string_type(ar_extractor *ex, const char *s, bool *is_list, i
             (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')))
         return NULL;
     if (n == 0 || strncmp(s, "None", n) == 0) return NULL;
-    return ar_arena_strndup(ex->arena, s, n);
+    return ar__intern(ex, s, n);
   }
   if (s[n - 1] != ']') return NULL;
-  const char *head = ar_arena_strndup(ex->arena, s, (size_t)(br - s));
-  const char *inner = ar_arena_strndup(ex->arena, br + 1, n - (size_t)(br - s) - 2);
+  const char *head = ar__intern(ex, s, (size_t)(br - s));
+  const char *inner = ar__intern(ex, br + 1, n - (size_t)(br - s) - 2);
   const char *h = ar__last(head);
   if (strcmp(h, "Optional") == 0 || strcmp(h, "Mapped") == 0 || strcmp(h, "Annotated") == 0 ||
       strcmp(h, "Type") == 0) {
     const char *comma = strchr(inner, ',');
-    if (comma) inner = ar_arena_strndup(ex->arena, inner, (size_t)(comma - inner));
+    if (comma) inner = ar__intern(ex, inner, (size_t)(comma - inner));
     return strcmp(h, "Type") == 0 ? NULL : string_type(ex, inner, is_list, depth + 1);
   }
   if (is_list_generic(h)) {
     bool dummy = false;
     const char *comma = strchr(inner, ',');
-    if (comma) inner = ar_arena_strndup(ex->arena, inner, (size_t)(comma - inner));
+    if (comma) inner = ar__intern(ex, inner, (size_t)(comma - inner));
     const char *r = string_type(ex, inner, &dummy, depth + 1);
     if (r && !dummy) *is_list = true;
     return *is_list ? r : NULL;
@@ -402,9 +449,9 @@ static const char *default_enum(ar_extractor *ex, TSNode v)
   const char *d = ar__dotted(ex, v);
   if (!d) return NULL;
   size_t n = strlen(d);
-  if (n > 6 && strcmp(d + n - 6, ".value") == 0) d = ar_arena_strndup(ex->arena, d, n - 6);
+  if (n > 6 && strcmp(d + n - 6, ".value") == 0) d = ar__intern(ex, d, n - 6);
   const char *dot = strrchr(d, '.');
-  return dot ? ar_arena_strndup(ex->arena, d, (size_t)(dot - d)) : NULL;
+  return dot ? ar__intern(ex, d, (size_t)(dot - d)) : NULL;
 }
 
 /* Returns whether the column is a primary key (never reported as non-nullable). */
@@ -659,7 +706,7 @@ static void init_method(ar_extractor *ex, ar_class *cls, field_vec *fields, name
       if (*q != '"' && *q != '\'') continue;
       const char *end = strchr(q + 1, *q);
       if (!end || end - q > 64) continue;
-      AR_VEC_PUSH(params, ar_arena_strndup(ex->arena, q + 1, (size_t)(end - q - 1)));
+      AR_VEC_PUSH(params, ar__intern(ex, q + 1, (size_t)(end - q - 1)));
     }
   }
   if (kwsplat && !(cls->flags & AR_CLASS_INIT_FWD)) cls->flags |= AR_CLASS_INIT_ANY;
@@ -691,7 +738,7 @@ static void class_statement(ar_extractor *ex, ar_class *cls, field_vec *fields, 
     if (strcmp(name, "__getattr__") == 0) cls->flags |= AR_CLASS_GETATTR;
     if (strcmp(name, "__init__") == 0)
       init_method(ex, cls, fields, params, st, !ts_node_is_null(decorated));
-    ar__walk_function(ex, st, ar_arena_printf(ex->arena, "%s.%s", qual, name), cls->name,
+    ar__walk_function(ex, st, ar__printf(ex, "%s.%s", qual, name), cls->name,
                       !ts_node_is_null(decorated));
   } else if (ar__is(ex, st, SYM_class_definition)) {
     add_field(ex, fields, ar__text(ex, ar__field(ex, st, FLD_name)), AR_FIELD_ATTR, ar__line(st));
@@ -760,12 +807,19 @@ static void extract_class(ar_extractor *ex, TSNode def, TSNode decorated, bool n
   }
   field_vec fields = {0};
   name_vec params = {0};
+  /* A class with no base (or only object) and no decorator is never a model: `self` in
+   * its methods names nothing align checks, so no references are kept for it. */
+  bool saved_may_map = ex->cls_may_map;
+  ex->cls_may_map = (cls->flags & AR_CLASS_MAPPED) || !ts_node_is_null(decorated);
+  for (size_t i = 0; i < bases.len && !ex->cls_may_map; i++)
+    ex->cls_may_map = strcmp(bases.items[i], "object") != 0;
   const char *saved_func = ex->func;
   size_t env_mark = ex->env.len; /* self.x typed in __init__ lives as long as the class body */
-  ex->func = ar_arena_printf(ex->arena, "%s", cls->name);
+  ex->func = ar__printf(ex, "%s", cls->name);
   class_body(ex, cls, &fields, &params, ar__field(ex, def, FLD_body), cls->name);
   ex->func = saved_func;
   ex->env.len = env_mark;
+  ex->cls_may_map = saved_may_map;
   /* Move the vectors into the arena: the class outlives this worker's scratch. */
   cls->nbases = bases.len;
   cls->bases = ar_arena_alloc(ex->arena, sizeof(*cls->bases) * (bases.len + 1));
@@ -976,7 +1030,7 @@ static void record_return(ar_extractor *ex, TSNode def, const char *key, bool mo
   if (!t) return;
   ar_tinfo *ti = ar_arena_alloc(ex->arena, sizeof(*ti));
   *ti = (ar_tinfo){.kind = is_list ? T_LIST : T_INSTANCE, .conf = AR_CONF_LIKELY, .name = t,
-                   .evidence = ar_arena_printf(ex->arena, "%s() -> %s", key, ar__text(ex, ret))};
+                   .evidence = ar__printf(ex, "%s() -> %s", key, ar__text(ex, ret))};
   ar_map_put(&ex->rets, key, ti);
   (void)module_level; /* methods too: obj.method() on a known class resolves in phase 2 */
   if (!is_list) { /* other modules that import the function resolve it too */
@@ -995,7 +1049,8 @@ static void collect_returns(ar_extractor *ex, TSNode block, int depth)
     TSNode st = ex->stack.items[base + i];
     if (ar__is(ex, st, SYM_decorated_definition)) st = ar__field(ex, st, FLD_definition);
     if (ar__is(ex, st, SYM_function_definition)) {
-      record_return(ex, st, ar__text(ex, ar__field(ex, st, FLD_name)), true);
+      if (!ts_node_is_null(ar__field(ex, st, FLD_return_type)))
+        record_return(ex, st, ar__text(ex, ar__field(ex, st, FLD_name)), true);
     } else if (ar__is(ex, st, SYM_class_definition)) {
       const char *cn = ar__text(ex, ar__field(ex, st, FLD_name));
       size_t k2, b2 = ar__kids(ex, ar__field(ex, st, FLD_body), true, &k2);
@@ -1003,7 +1058,8 @@ static void collect_returns(ar_extractor *ex, TSNode block, int depth)
         TSNode m = ex->stack.items[b2 + j];
         if (ar__is(ex, m, SYM_decorated_definition)) m = ar__field(ex, m, FLD_definition);
         if (ar__is(ex, m, SYM_function_definition))
-          record_return(ex, m, ar_arena_printf(ex->arena, "%s.%s", cn, ar__text(ex, ar__field(ex, m, FLD_name))), false);
+          if (!ts_node_is_null(ar__field(ex, m, FLD_return_type))) /* the key only when needed */
+            record_return(ex, m, ar__printf(ex, "%s.%s", cn, ar__text(ex, ar__field(ex, m, FLD_name))), false);
       }
       ex->stack.len = b2;
     } else if (ar__is(ex, st, SYM_if_statement) || ar__is(ex, st, SYM_try_statement) ||
@@ -1035,7 +1091,7 @@ static void find_suppressions(ar_extractor *ex)
       const char *close = memchr(p, ']', (size_t)(end - p));
       const char *nl = memchr(p, '\n', (size_t)(end - p));
       /* An unclosed list suppresses nothing (an empty list) rather than everything. */
-      s.codes = close && (!nl || close < nl) ? ar_arena_strndup(ex->arena, p + 1, (size_t)(close - p - 1)) : "";
+      s.codes = close && (!nl || close < nl) ? ar__intern(ex, p + 1, (size_t)(close - p - 1)) : "";
     }
     AR_VEC_PUSH(&ex->file->suppress, s);
   }
@@ -1048,6 +1104,10 @@ void ar_extract_file(ar_extractor *ex, ar_file *file, const TSTree *tree, const 
   ex->file = file;
   ex->src = src;
   ex->len = len;
+  if (ex->interned_in != arena) { /* interned strings live in the arena they came from */
+    ar_map_dispose(&ex->intern);
+    ex->interned_in = arena;
+  }
   ex->arena = arena;
   ex->dg = dg;
   ex->func = "<module>";
@@ -1058,13 +1118,15 @@ void ar_extract_file(ar_extractor *ex, ar_file *file, const TSTree *tree, const 
   ex->stack.len = 0;
   ex->env.len = 0;
   ex->probed.len = 0;
-  ar_map_dispose(&ex->known);
-  ar_map_dispose(&ex->used);
-  ar_map_dispose(&ex->aliases);
-  ar_map_dispose(&ex->col_aliases);
-  ar_map_dispose(&ex->rets);
+  /* Per-file tables: emptied, their slots kept for the next file. */
+  ar_map_clear(&ex->known);
+  ar_map_clear(&ex->used);
+  ar_map_clear(&ex->aliases);
+  ar_map_clear(&ex->col_aliases);
+  ar_map_clear(&ex->rets);
   ex->star = false;
   ex->cls = NULL;
+  memset(ex->dcache, 0, sizeof ex->dcache); /* node identities are per tree */
   if (ex->have_cursor) {
     ts_tree_cursor_delete(&ex->cursor);
     ex->have_cursor = false;
@@ -1094,6 +1156,12 @@ void ar_extract_file(ar_extractor *ex, ar_file *file, const TSTree *tree, const 
   collect_known(ex, root, 0);
   collect_returns(ex, root, 0);
   module_block(ex, root);
+  /* The vectors stop growing here: give back what doubling reserved. */
+  AR_VEC_SHRINK(&file->refs);
+  AR_VEC_SHRINK(&file->imports);
+  AR_VEC_SHRINK(&file->funcs);
+  AR_VEC_SHRINK(&file->classes);
+  AR_VEC_SHRINK(&file->decls);
   if (ex->have_cursor) {
     ts_tree_cursor_delete(&ex->cursor);
     ex->have_cursor = false;

@@ -68,7 +68,13 @@ typedef struct ar_binding {
   ar_tinfo t;
 } ar_binding;
 
+#define AR_DOTTED_CACHE 256
+
 struct ar_extractor {
+  struct {
+    const void *id, *tree;
+    const char *value;
+  } dcache[AR_DOTTED_CACHE]; /* ar__dotted results by node identity (this file only) */
   TSSymbol sym[SYM__COUNT];
   TSFieldId fld[FLD__COUNT];
   TSTreeCursor cursor;
@@ -77,14 +83,18 @@ struct ar_extractor {
   AR_VEC(ar_binding) env;
   AR_VEC(const char *) probed; /* names probed with hasattr/getattr(x, n, d) */
   AR_VEC(char) scratch;
+  ar_map intern;  /* string -> the same string in `interned_in`: names repeat across files */
+  ar_arena *interned_in;
   ar_map known;  /* names of this file that may name a class: imports, classes, aliases */
   ar_map used;   /* names already recorded as AR_REF_USE in this file */
   ar_map aliases;/* module-level type aliases: name -> class name */
   ar_map col_aliases; /* `NotNull = partial(Column, nullable=False)`: name -> ar_field template */
   bool star;     /* the file has a `from m import *`: any capitalised name may be a class */
   bool guess;    /* --guess-names */
+  const ar_map *modules; /* scanned module names, or NULL */
   ar_map rets;   /* "f" / "Class.method" -> ar_tinfo* of its return annotation (this file) */
   const char *cls; /* the class whose method is being walked, or NULL */
+  bool cls_may_map; /* that class has a base or a decorator: it may be a model */
   /* per file: */
   ar_file *file;
   const char *src;
@@ -111,8 +121,12 @@ static inline TSNode ar__field(const ar_extractor *ex, TSNode n, int fld)
 /** Push the (named, when `named`) children of `n` on the stack; returns the base index.
  *  Read them with ex->stack.items[base + i]; release with ex->stack.len = base. */
 size_t ar__kids(ar_extractor *ex, TSNode n, bool named, size_t *count);
-/** Source text of a node, copied into the arena. */
+/** Source text of a node, interned: one copy of each distinct string per worker. */
 const char *ar__text(ar_extractor *ex, TSNode n);
+/** The `n` bytes at `p`, interned into the worker's arena (borrowed: the arena's life). */
+const char *ar__intern(ar_extractor *ex, const char *p, size_t n);
+/** printf into the arena, interned. */
+const char *ar__printf(ar_extractor *ex, const char *fmt, ...) AR_PRINTF(2, 3);
 /** Dotted name of identifier / attribute chains of identifiers ("a.b.C"), else NULL. */
 const char *ar__dotted(ar_extractor *ex, TSNode n);
 /** Content of a plain string literal (no interpolation), else NULL. */

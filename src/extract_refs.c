@@ -23,8 +23,8 @@ static const char *absolute_module(ar_extractor *ex, int level, const char *rel)
     if (n > 0) n--; /* drop the dot */
   }
   if (n == 0) return rel ? rel : "";
-  if (!rel || !*rel) return ar_arena_strndup(ex->arena, mod, n);
-  return ar_arena_printf(ex->arena, "%.*s.%s", (int)n, mod, rel);
+  if (!rel || !*rel) return ar__intern(ex, mod, n);
+  return ar__printf(ex, "%.*s.%s", (int)n, mod, rel);
 }
 
 static void add_import(ar_extractor *ex, const char *local, const char *module, const char *name,
@@ -32,6 +32,9 @@ static void add_import(ar_extractor *ex, const char *local, const char *module, 
 {
   ar_import im = {.local = local, .module = module, .name = name, .line = line};
   AR_VEC_PUSH(&ex->file->imports, im);
+  /* From outside the scan (sqlalchemy, logging, …): recorded for resolving bases, but the
+   * name is no class of the scan, so no references to it are kept. */
+  if (ex->modules && !ar_map_get(ex->modules, module)) return;
   if (strcmp(local, "*") != 0) ar_map_put(&ex->known, local, (void *)local);
   else ex->star = true;
 }
@@ -52,7 +55,7 @@ void ar__record_import(ar_extractor *ex, TSNode st)
         const char *mod = ar__dotted(ex, c);
         if (!mod) continue;
         const char *dot = strchr(mod, '.');
-        const char *head = dot ? ar_arena_strndup(ex->arena, mod, (size_t)(dot - mod)) : mod;
+        const char *head = dot ? ar__intern(ex, mod, (size_t)(dot - mod)) : mod;
         add_import(ex, head, head, NULL, line);
       }
     }
@@ -141,24 +144,26 @@ static ar_ref *add_ref(ar_extractor *ex, ar_ref_kind kind, const char *recv, con
   return &ex->file->refs.items[ex->file->refs.len - 1];
 }
 
-/* What `v` is, when a literal or an enum member says so (AR202-AR205 need it). */
-static void value_of(ar_extractor *ex, TSNode v, ar_value_kind *kind, const char **text)
+/* What `v` is (an ar_value_kind), when a literal or an enum member says so; its text in
+ * *text. AR202-AR205 need it. */
+static uint8_t value_of(ar_extractor *ex, TSNode v, const char **text)
 {
-  *kind = AR_VAL_UNKNOWN;
+  ar_value_kind k = AR_VAL_UNKNOWN;
   *text = NULL;
-  if (ts_node_is_null(v)) return;
+  if (ts_node_is_null(v)) return AR_VAL_UNKNOWN;
   if (ar__is(ex, v, SYM_none)) {
-    *kind = AR_VAL_NONE;
+    k = AR_VAL_NONE;
   } else if (ar__is(ex, v, SYM_string)) {
     const char *s = ar__string(ex, v);
-    if (s) *kind = AR_VAL_STR, *text = s;
+    if (s) k = AR_VAL_STR, *text = s;
   } else if (ar__is(ex, v, SYM_attribute)) {
     const char *d = ar__dotted(ex, v);
     const char *last = d ? ar__last(d) : "";
     /* E.M is a member; E.M.value and E.M.name are its strings, whose text we do not know. */
     if (d && strchr(d, '.') && names_class(ex, d) && strcmp(last, "value") != 0 && strcmp(last, "name") != 0)
-      *kind = AR_VAL_MEMBER, *text = d;
+      k = AR_VAL_MEMBER, *text = d;
   }
+  return (uint8_t)k;
 }
 
 /* Give the reference made for attribute node `at` (if any, made from index `from` on) the
@@ -184,7 +189,7 @@ static void attach_value(ar_extractor *ex, size_t from, TSNode at, TSNode v, boo
       for (size_t j = 0; j < k; j++) {
         if (branches && j == 1) continue; /* the condition */
         ar_ref item = proto;
-        value_of(ex, ex->stack.items[base + j], &item.vkind, &item.value);
+        item.vkind = value_of(ex, ex->stack.items[base + j], &item.value);
         if (item.vkind == AR_VAL_UNKNOWN) continue;
         if (first) ex->file->refs.items[i] = item, first = false;
         else AR_VEC_PUSH(&ex->file->refs, item);
@@ -192,7 +197,7 @@ static void attach_value(ar_extractor *ex, size_t from, TSNode at, TSNode v, boo
       ex->stack.len = base;
       return;
     }
-    value_of(ex, v, &r->vkind, &r->value);
+    r->vkind = value_of(ex, v, &r->value);
     return;
   }
 }
@@ -259,37 +264,37 @@ static ar_tinfo infer_call(ar_extractor *ex, TSNode call, int depth)
     const ar_tinfo *ret = NULL;
     if (d && !strchr(d, '.')) ret = ar_map_get(&ex->rets, d);
     else if (d && ex->cls && strncmp(d, "self.", 5) == 0 && !strchr(d + 5, '.'))
-      ret = ar_map_get(&ex->rets, ar_arena_printf(ex->arena, "%s.%s", ex->cls, d + 5));
+      ret = ar_map_get(&ex->rets, ar__printf(ex, "%s.%s", ex->cls, d + 5));
     if (ret && (!d || !lookup(ex, d))) return *ret;
     if (d && (strcmp(d, "cast") == 0 || strcmp(d, "typing.cast") == 0)) { /* cast(M, x) */
       const char *c = arg_class(ex, args);
-      return make_t(T_INSTANCE, c, AR_CONF_CERTAIN, c ? ar_arena_printf(ex->arena, "cast(%s, …)", c) : NULL);
+      return make_t(T_INSTANCE, c, AR_CONF_CERTAIN, c ? ar__printf(ex, "cast(%s, …)", c) : NULL);
     }
     if (d && strcmp(ar__last(d), "aliased") == 0) { /* aliased(M): the class under another name */
       const char *c = arg_class(ex, args);
-      return make_t(T_CLASS, c, AR_CONF_CERTAIN, c ? ar_arena_printf(ex->arena, "aliased(%s)", c) : NULL);
+      return make_t(T_CLASS, c, AR_CONF_CERTAIN, c ? ar__printf(ex, "aliased(%s)", c) : NULL);
     }
     if (d && strcmp(ar__last(d), "select") == 0) {
       const char *m = arg_class(ex, args);
-      return make_t(T_STMT, m, AR_CONF_LIKELY, m ? ar_arena_printf(ex->arena, "select(%s)", m) : NULL);
+      return make_t(T_STMT, m, AR_CONF_LIKELY, m ? ar__printf(ex, "select(%s)", m) : NULL);
     }
     const char *last = d ? ar__last(d) : "";
     if (d && last[0] >= 'A' && last[0] <= 'Z' && names_class(ex, d))
       /* M(...): a constructor, when phase 2 finds that M is a model */
-      return make_t(T_INSTANCE, d, AR_CONF_LIKELY, ar_arena_printf(ex->arena, "%s(…)", d));
+      return make_t(T_INSTANCE, d, AR_CONF_LIKELY, ar__printf(ex, "%s(…)", d));
   }
   if (!ar__is(ex, fn, SYM_attribute)) return none_t();
   TSNode obj = ar__field(ex, fn, FLD_object);
   const char *m = ar__text(ex, ar__field(ex, fn, FLD_attribute));
   if (strcmp(m, "query") == 0 || strcmp(m, "select") == 0) {
     const char *c = arg_class(ex, args);
-    return make_t(T_STMT, c, AR_CONF_LIKELY, c ? ar_arena_printf(ex->arena, "query(%s)", c) : NULL);
+    return make_t(T_STMT, c, AR_CONF_LIKELY, c ? ar__printf(ex, "query(%s)", c) : NULL);
   }
   if ((strcmp(m, "get") == 0 || strcmp(m, "get_one") == 0 || strcmp(m, "merge") == 0 ||
        strcmp(m, "get_or_404") == 0) && !ts_node_is_null(ar__arg0(ex, args))) {
     const char *c = arg_class(ex, args);
     if (c && ts_node_named_child_count(args) >= 2)
-      return loaded_t(T_INSTANCE, c, AR_CONF_LIKELY, ar_arena_printf(ex->arena, "session.%s(%s, …)", m, c));
+      return loaded_t(T_INSTANCE, c, AR_CONF_LIKELY, ar__printf(ex, "session.%s(%s, …)", m, c));
   }
   if (strcmp(m, "execute") == 0 || strcmp(m, "scalars") == 0 || strcmp(m, "exec") == 0) {
     /* SQLModel's session.exec(select(M)) yields M's, like scalars(). */
@@ -306,8 +311,8 @@ static ar_tinfo infer_call(ar_extractor *ex, TSNode call, int depth)
   ar_tinfo s = infer(ex, obj, depth + 1);
   if (s.kind == T_INSTANCE && !strchr(s.name, '@') && !strchr(s.name, '(')) {
     /* obj.method(…) on a known class: what its return annotation says (phase 2). */
-    return make_t(T_INSTANCE, ar_arena_printf(ex->arena, "%s.%s()", s.name, m), AR_CONF_LIKELY,
-                  ar_arena_printf(ex->arena, "%s.%s(), by its return annotation", s.name, m));
+    const char *mcall = ar__printf(ex, "%s.%s()", s.name, m);
+    return make_t(T_INSTANCE, mcall, AR_CONF_LIKELY, mcall); /* evidence: "assigned from C.m()" */
   }
   if (s.kind == T_NONE || s.kind == T_INSTANCE || s.kind == T_LIST || s.kind == T_CLASS) return none_t();
   if (strcmp(m, "join") == 0 || strcmp(m, "outerjoin") == 0) {
@@ -318,7 +323,7 @@ static ar_tinfo infer_call(ar_extractor *ex, TSNode call, int depth)
     if (j && names_class(ex, j) && ar__is(ex, a0, SYM_attribute)) {
       const char *dot = strrchr(j, '.');
       ar_tinfo jt = infer(ex, ar__field(ex, a0, FLD_object), depth + 1);
-      s.joined = jt.kind == T_NONE ? ar_arena_printf(ex->arena, "%.*s@%s*", (int)(dot - j), j, dot + 1) : "";
+      s.joined = jt.kind == T_NONE ? ar__printf(ex, "%.*s@%s*", (int)(dot - j), j, dot + 1) : "";
       /* the dotted prefix could itself name a class (M.rel) or an alias: phase 2 decides */
     } else if (j && names_class(ex, j)) {
       s.joined = j;
@@ -362,15 +367,25 @@ static ar_tinfo imported_call(ar_extractor *ex, TSNode fn)
     }
     if (!module) return none_t();
   }
-  return make_t(T_INSTANCE, ar_arena_printf(ex->arena, "%s()", d), AR_CONF_LIKELY,
-                ar_arena_printf(ex->arena, "%s(), by its return annotation", d));
+  return make_t(T_INSTANCE, ar__printf(ex, "%s()", d), AR_CONF_LIKELY,
+                ar__printf(ex, "%s(), by its return annotation", d));
 }
 
 static ar_tinfo infer(ar_extractor *ex, TSNode e, int depth)
 {
   if (ts_node_is_null(e) || depth > 32) return none_t();
   if (ar__is(ex, e, SYM_identifier)) {
-    const char *v = ar__text(ex, e);
+    /* A name's binding, looked up from a stack copy: no string is kept for it. */
+    char buf[128];
+    uint32_t a = ts_node_start_byte(e), b = ts_node_end_byte(e);
+    const char *v;
+    if (b <= ex->len && a <= b && b - a < sizeof buf) {
+      memcpy(buf, ex->src + a, b - a);
+      buf[b - a] = '\0';
+      v = buf;
+    } else {
+      v = ar__text(ex, e);
+    }
     const ar_tinfo *t = lookup(ex, v);
     return t ? *t : none_t();
   }
@@ -390,10 +405,10 @@ static ar_tinfo infer(ar_extractor *ex, TSNode e, int depth)
     if (strcmp(a, "query") == 0) { /* Flask-SQLAlchemy M.query */
       const char *d = ar__dotted(ex, obj);
       if (d && names_class(ex, d))
-        return make_t(T_STMT, d, AR_CONF_LIKELY, ar_arena_printf(ex->arena, "%s.query", d));
+        return make_t(T_STMT, d, AR_CONF_LIKELY, ar__printf(ex, "%s.query", d));
     }
     if (ar__text_eq(ex, obj, "self")) {
-      const char *key = ar_arena_printf(ex->arena, "self.%s", a);
+      const char *key = ar__printf(ex, "self.%s", a);
       const ar_tinfo *t = lookup(ex, key);
       if (t) return *t;
     }
@@ -401,9 +416,9 @@ static ar_tinfo infer(ar_extractor *ex, TSNode e, int depth)
      * phase 2 follows the relationship to its target when it holds one object. */
     ar_tinfo o = infer(ex, obj, depth + 1);
     if (o.kind == T_INSTANCE && !strchr(o.name, '(')) {
-      ar_tinfo t = loaded_t(T_INSTANCE, ar_arena_printf(ex->arena, "%s@%s", o.name, a),
+      ar_tinfo t = loaded_t(T_INSTANCE, ar__printf(ex, "%s@%s", o.name, a),
                             o.conf < AR_CONF_LIKELY ? o.conf : AR_CONF_LIKELY,
-                            ar_arena_printf(ex->arena, "%s, then .%s", o.evidence ? o.evidence : o.name, a));
+                            o.evidence ? o.evidence : o.name); /* the base's evidence */
       return t;
     }
     return none_t();
@@ -445,7 +460,7 @@ static void bind_target(ar_extractor *ex, TSNode target, ar_tinfo t)
     ex->stack.len = base;
   } else if (ar__is(ex, target, SYM_attribute) &&
              ar__text_eq(ex, ar__field(ex, target, FLD_object), "self")) {
-    bind(ex, ar_arena_printf(ex->arena, "self.%s", ar__text(ex, ar__field(ex, target, FLD_attribute))), t);
+    bind(ex, ar__printf(ex, "self.%s", ar__text(ex, ar__field(ex, target, FLD_attribute))), t);
   }
 }
 
@@ -460,7 +475,7 @@ static ar_tinfo element_of(ar_extractor *ex, ar_tinfo t)
   }
   /* for item in order.items: a relationship that holds a collection ("Order@items[]") */
   if (t.kind == T_INSTANCE && strchr(t.name, '@') && !strchr(t.name, '['))
-    return loaded_t(T_INSTANCE, ar_arena_printf(ex->arena, "%s[]", t.name), c, t.evidence);
+    return loaded_t(T_INSTANCE, ar__printf(ex, "%s[]", t.name), c, t.evidence);
   return none_t();
 }
 
@@ -476,7 +491,7 @@ static const char *camel_case(ar_extractor *ex, const char *v)
     AR_VEC_PUSH(&ex->scratch, up && *p >= 'a' && *p <= 'z' ? (char)(*p - 32) : *p);
     up = false;
   }
-  return ar_arena_strndup(ex->arena, ex->scratch.items, ex->scratch.len);
+  return ar__intern(ex, ex->scratch.items, ex->scratch.len);
 }
 
 /* obj.attr: a read (or write) on a typed instance, or a class attribute. */
@@ -504,14 +519,14 @@ static void attribute_ref(ar_extractor *ex, TSNode at, bool write)
   }
   /* --guess-names: an untyped `order_item` may be an OrderItem (a model of that name
    * anywhere in the scan: resolve looks it up by name when no import names it). */
-  if (ar__is(ex, obj, SYM_identifier)) {
+  if (ex->guess && ar__is(ex, obj, SYM_identifier)) {
     const char *v = ar__text(ex, obj);
     const ar_tinfo *bound = lookup(ex, v);
     if (bound && bound->kind != T_NONE) return;
     const char *camel = ex->guess ? camel_case(ex, v) : NULL;
     if (camel) {
       add_ref(ex, write ? AR_REF_WRITE : AR_REF_READ, camel, attr, an, AR_CONF_POSSIBLE,
-              ar_arena_printf(ex->arena, "guessed from the name '%s'", v));
+              ar__printf(ex, "guessed from the name '%s'", v));
       ex->file->refs.items[ex->file->refs.len - 1].flags |= AR_REF_GUESS;
     }
   }
@@ -530,7 +545,7 @@ static void filter_by_refs(ar_extractor *ex, TSNode obj, TSNode args)
     if (!ar__is(ex, c, SYM_keyword_argument)) continue;
     TSNode nm = ar__field(ex, c, FLD_name);
     ar_ref *r = add_ref(ex, AR_REF_FILTER_BY, entity, ar__text(ex, nm), nm, AR_CONF_CERTAIN, NULL);
-    value_of(ex, ar__field(ex, c, FLD_value), &r->vkind, &r->value);
+    r->vkind = value_of(ex, ar__field(ex, c, FLD_value), &r->value);
     r->compare = r->sql = true;
   }
   ex->stack.len = base;
@@ -564,7 +579,7 @@ static void call_refs(ar_extractor *ex, TSNode call)
     TSNode nm = ar__field(ex, c, FLD_name);
     add_ref(ex, AR_REF_CTOR_KWARG, d, ar__text(ex, nm), nm, AR_CONF_CERTAIN, NULL);
     ar_ref *r = &ex->file->refs.items[ex->file->refs.len - 1];
-    value_of(ex, ar__field(ex, c, FLD_value), &r->vkind, &r->value);
+    r->vkind = value_of(ex, ar__field(ex, c, FLD_value), &r->value);
   }
   ex->stack.len = base;
 }
@@ -610,8 +625,12 @@ void ar__walk_expr(ar_extractor *ex, TSNode n)
     attribute_ref(ex, n, false);
     ar__walk_expr(ex, ar__field(ex, n, FLD_object));
   } else if (IS_N(SYM_identifier)) {
-    const char *v = ar__text(ex, n);
-    if (names_class(ex, v)) use_name(ex, v, n);
+    /* Most identifiers are locals: look the bytes up before making a string of them. */
+    uint32_t a = ts_node_start_byte(n), b = ts_node_end_byte(n);
+    if (b <= ex->len && a < b && (ar_map_get_n(&ex->known, ex->src + a, b - a) || ex->star)) {
+      const char *v = ar__text(ex, n);
+      if (names_class(ex, v)) use_name(ex, v, n);
+    }
   } else if (IS_N(SYM_call)) {
     call_refs(ex, n);
     size_t mark = ex->file->refs.len;
@@ -719,14 +738,14 @@ static void walk_assignment(ar_extractor *ex, TSNode asg)
     bool is_list = false;
     const char *c = ar__type_class(ex, type, &is_list);
     t = make_t(is_list ? T_LIST : T_INSTANCE, c && names_class(ex, c) ? c : NULL, AR_CONF_CERTAIN,
-               c ? ar_arena_printf(ex->arena, "annotated %s", ar__text(ex, type)) : NULL);
+               c ? ar__printf(ex, "annotated %s", ar__text(ex, type)) : NULL);
   } else {
     TSNode value = right;
     while (ar__is(ex, value, SYM_assignment)) value = ar__field(ex, value, FLD_right);
     t = infer(ex, value, 0);
     if (t.kind != T_NONE && t.evidence && strncmp(t.evidence, "assigned from ", 14) != 0 &&
         strncmp(t.evidence, "annotated ", 10) != 0)
-      t.evidence = ar_arena_printf(ex->arena, "assigned from %s", t.evidence);
+      t.evidence = ar__printf(ex, "assigned from %s", t.evidence);
     if (ar__is(ex, left, SYM_identifier)) {
       /* A variable declared with a type keeps it when re-assigned. */
       const ar_tinfo *prev = lookup(ex, ar__text(ex, left));
@@ -792,7 +811,7 @@ static ar_tinfo isinstance_tested(ar_extractor *ex, TSNode cond, const char **va
   *var = ar__text(ex, a);
   const char *d = ar__dotted(ex, c);
   if (!d || !names_class(ex, d)) return none_t();
-  ar_tinfo t = make_t(T_INSTANCE, d, AR_CONF_CERTAIN, ar_arena_printf(ex->arena, "isinstance(%s, %s)", *var, d));
+  ar_tinfo t = make_t(T_INSTANCE, d, AR_CONF_CERTAIN, ar__printf(ex, "isinstance(%s, %s)", *var, d));
   const ar_tinfo *prev = lookup(ex, *var);
   if (prev) t.loaded = prev->loaded;
   return t;
@@ -836,8 +855,9 @@ static void walk_params(ar_extractor *ex, TSNode params, bool method)
     TSNode p = ex->stack.items[base + i];
     if (method && i == 0) {
       /* self: an instance of the class (or of a subclass, which align allows for). */
-      if (ex->cls && ar__is(ex, p, SYM_identifier) && ar__text_eq(ex, p, "self") && ar_map_get(&ex->known, ex->cls)) {
-        ar_tinfo t = make_t(T_INSTANCE, ex->cls, AR_CONF_LIKELY, ar_arena_printf(ex->arena, "self in %s", ex->func));
+      if (ex->cls && ex->cls_may_map && ar__is(ex, p, SYM_identifier) && ar__text_eq(ex, p, "self") &&
+          ar_map_get(&ex->known, ex->cls)) {
+        ar_tinfo t = make_t(T_INSTANCE, ex->cls, AR_CONF_LIKELY, ar__printf(ex, "self in %s", ex->func));
         t.self = true;
         bind(ex, "self", t);
       }
@@ -861,7 +881,7 @@ static void walk_params(ar_extractor *ex, TSNode params, bool method)
       const char *c = ar__type_class(ex, type, &is_list);
       if (c && names_class(ex, c))
         t = make_t(is_list ? T_LIST : T_INSTANCE, c, AR_CONF_CERTAIN,
-                   ar_arena_printf(ex->arena, "parameter annotated %s", ar__text(ex, type)));
+                   ar__printf(ex, "parameter annotated %s", ar__text(ex, type)));
     }
     bind(ex, ar__text(ex, name), t);
   }
@@ -922,7 +942,7 @@ static void case_pattern_refs(ar_extractor *ex, TSNode pat)
       const char *d = ar__dotted(ex, c);
       const char *dot = d ? strrchr(d, '.') : NULL;
       if (!dot) continue;
-      const char *recv = ar_arena_strndup(ex->arena, d, (size_t)(dot - d));
+      const char *recv = ar__intern(ex, d, (size_t)(dot - d));
       if (names_class(ex, recv))
         add_ref(ex, AR_REF_CLASS_ATTR, recv, dot + 1,
                 ts_node_named_child(c, ts_node_named_child_count(c) - 1), AR_CONF_CERTAIN, NULL);
@@ -971,7 +991,7 @@ static void bind_row_tuple(ar_extractor *ex, TSNode left, TSNode right)
       TSNode t = ex->stack.items[base + i];
       if (ar__is(ex, t, SYM_identifier))
         bind(ex, ar__text(ex, t), loaded_t(T_INSTANCE, ents[i], AR_CONF_LIKELY,
-                                            ar_arena_printf(ex->arena, "row of query(…%s…)", ents[i])));
+                                            ar__printf(ex, "row of query(…%s…)", ents[i])));
     }
   }
   ex->stack.len = base;
@@ -1075,7 +1095,7 @@ static void walk_stmt(ar_extractor *ex, TSNode st)
     case_pattern_refs(ex, st);
   } else if (IS_ST(SYM_function_definition)) {
     const char *name = ar__text(ex, ar__field(ex, st, FLD_name));
-    ar__walk_function(ex, st, ar_arena_printf(ex->arena, "%s.%s", ex->func, name), NULL,
+    ar__walk_function(ex, st, ar__printf(ex, "%s.%s", ex->func, name), NULL,
                       !ts_node_is_null(decorated));
   } else if (IS_ST(SYM_class_definition)) {
     /* A class inside a function: its methods are walked, its name is local. */

@@ -74,7 +74,9 @@ static bool riskier(const ar_hist_pair *p, const ar_hist_pair *q)
 static void fill_row(row *r, const ar_history *h, size_t i)
 {
   const ar_hist_checkpoint *cp = &h->checkpoints[i];
-  const ar_hist_entry *e = h->entries + cp->first;
+  /* A history without findings has entries == NULL: no arithmetic on it (UB even with an
+   * offset of 0; fuzz regression tests/fuzz/regressions/history/null-entries-offset). */
+  const ar_hist_entry *e = cp->count ? h->entries + cp->first : NULL;
   bool have_totals = true;
 
   memset(r, 0, sizeof *r);
@@ -93,7 +95,7 @@ static void fill_row(row *r, const ar_history *h, size_t i)
     snprintf(r->fixed, sizeof r->fixed, "-");
   } else {
     const ar_hist_checkpoint *prev = &h->checkpoints[i - 1];
-    const ar_hist_entry *pe = h->entries + prev->first;
+    const ar_hist_entry *pe = prev->count ? h->entries + prev->first : NULL;
     snprintf(r->added, sizeof r->added, "%zu", unmatched(e, cp->count, pe, prev->count));
     snprintf(r->fixed, sizeof r->fixed, "%zu", unmatched(pe, prev->count, e, cp->count));
   }

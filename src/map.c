@@ -33,6 +33,12 @@ void ar_map_dispose(ar_map *m)
   ar_map_init(m);
 }
 
+void ar_map_clear(ar_map *m)
+{
+  if (m->cap) memset(m->slots, 0, m->cap * sizeof(*m->slots));
+  m->len = 0;
+}
+
 static ar_map_slot *find(const ar_map *m, const char *key, uint64_t h)
 {
   size_t mask = m->cap - 1;
@@ -72,6 +78,18 @@ void *ar_map_put(ar_map *m, const char *key, void *value)
   }
   s->value = value;
   return prev;
+}
+
+void *ar_map_get_n(const ar_map *m, const char *key, size_t n)
+{
+  if (!m->cap) return NULL;
+  uint64_t h = ar_hash_bytes(key, n);
+  size_t mask = m->cap - 1;
+  for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+    const ar_map_slot *s = &m->slots[i];
+    if (!s->key) return NULL;
+    if (s->hash == h && strncmp(s->key, key, n) == 0 && s->key[n] == '\0') return s->value;
+  }
 }
 
 bool ar_map_next(const ar_map *m, size_t *i, const char **key, void **value)

@@ -131,6 +131,7 @@ void ar_run_dispose(ar_run *run)
   ar_map_dispose(&run->modules);
   ar_map_dispose(&run->module_suffixes);
   ar_map_dispose(&run->models_by_name);
+  ar_map_dispose(&run->scanned_modules);
   AR_VEC_FREE(&run->findings);
   AR_VEC_FREE(&run->cov_unmapped_names);
   free(run->filecov);

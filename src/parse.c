@@ -80,30 +80,75 @@ typedef struct worker {
   bool reporter; /* shows progress (the calling thread) */
 } worker;
 
+/* tree-sitter 0.20.7 (Debian 12's runtime) corrupts a node that gathers 65,535 children
+ * or more, and ts_tree_delete() then frees a pointer into the middle of a block
+ * (tree-sitter issue #2134, fixed in 0.20.8). Only extras pile up that flat in one node:
+ * comments and line continuations between two real tokens. Each of those sits on a line
+ * of its own, holding only it, so this count of such lines bounds the children any node
+ * can get from them; a file past it is skipped instead of crashing the run
+ * (tests/run_hostile.sh comment-flood). Lines in strings that start with '#' count too:
+ * an overestimate, never an under one. */
+#define MAX_EXTRA_LINES 60000u
+
+static size_t extra_lines(const char *s, size_t n)
+{
+  size_t count = 0;
+  for (size_t i = 0; i < n;) {
+    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\f')) i++;
+    if (i < n && s[i] == '#') count++;
+    else if (i < n && s[i] == '\\' && (i + 1 == n || s[i + 1] == '\n' || s[i + 1] == '\r')) count++;
+    const char *nl = memchr(s + i, '\n', n - i);
+    i = nl ? (size_t)(nl - s) + 1 : n;
+  }
+  return count;
+}
+
 /* Reads the whole file; NULL (after a warning) when it cannot or should not be parsed. */
-static char *read_source(ar_file *f, size_t *len_out, ar_diag *dg)
+/* A worker's read buffer: grown, never shrunk, reused for every file. A fresh malloc of
+ * each file's size costs more than it looks once tree-sitter has fragmented the heap. */
+typedef struct srcbuf {
+  char *ptr;
+  size_t cap;
+} srcbuf;
+
+/* Reads the whole file into `sb`; NULL (after a warning) when it cannot or should not be
+ * parsed. The text is borrowed from `sb` until the next call. */
+static char *read_source(ar_file *f, srcbuf *sb, size_t *len_out, ar_diag *dg)
 {
   char *buf = NULL;
-  int fd = open(f->abspath, O_RDONLY | O_CLOEXEC);
+  /* O_NONBLOCK: a file the scan saw as regular may have been replaced by a FIFO since,
+   * and a blocking open() would wait for a writer forever (tests/run_hostile.sh
+   * swapped-for-fifo). Reads of regular files ignore the flag. */
+  int fd = open(f->abspath, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   struct stat st;
   if (fd < 0 || fstat(fd, &st) != 0) {
     ar_diag_warnf(dg, f->abspath, 0, 0, "cannot read: %s; skipped", strerror(errno));
+    goto fail;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ar_diag_warnf(dg, f->abspath, 0, 0, "not a regular file; skipped");
     goto fail;
   }
   if ((size_t)st.st_size > AR_MAX_SOURCE_BYTES) {
     ar_diag_warnf(dg, f->abspath, 0, 0, "larger than %u MiB; skipped", AR_MAX_SOURCE_BYTES >> 20);
     goto fail;
   }
-  size_t cap = (size_t)st.st_size + 1, len = 0;
-  buf = ar_xmalloc(cap);
+  size_t need = (size_t)st.st_size + 1, len = 0;
+  if (sb->cap < need) {
+    sb->cap = need > 65536 ? need : 65536;
+    sb->ptr = ar_xrealloc(sb->ptr, sb->cap);
+  }
+  buf = sb->ptr;
   for (;;) {
-    if (len + 1 >= cap) {
+    size_t cap = sb->cap;
+    if (len + 1 >= cap) { /* the file grew since fstat */
       if (cap > AR_MAX_SOURCE_BYTES) {
         ar_diag_warnf(dg, f->abspath, 0, 0, "larger than %u MiB; skipped", AR_MAX_SOURCE_BYTES >> 20);
         goto fail;
       }
-      cap *= 2;
-      buf = ar_xrealloc(buf, cap);
+      sb->cap = cap * 2;
+      buf = sb->ptr = ar_xrealloc(sb->ptr, sb->cap);
+      cap = sb->cap;
     }
     ssize_t r = read(fd, buf + len, cap - len - 1);
     if (r < 0 && errno == EINTR) continue;
@@ -128,11 +173,17 @@ static char *read_source(ar_file *f, size_t *len_out, ar_diag *dg)
     ar_diag_warnf(dg, f->abspath, line, 0, "not valid UTF-8 (byte offset %zu); skipped", bad);
     goto fail;
   }
+  size_t extras = extra_lines(buf, len);
+  if (extras > MAX_EXTRA_LINES) {
+    ar_diag_warnf(dg, f->abspath, 0, 0, "%zu comment-only lines: more than %u, which the "
+                  "tree-sitter runtime cannot parse safely (tree-sitter issue #2134); skipped",
+                  extras, MAX_EXTRA_LINES);
+    goto fail;
+  }
   *len_out = len;
   return buf;
 fail:
   if (fd >= 0) close(fd);
-  free(buf);
   f->flags |= AR_FILE_SKIPPED;
   return NULL;
 }
@@ -144,6 +195,7 @@ static void *work(void *arg)
   pool *p = w->pool;
   void *state = NULL;
   TSParser *parser = ts_parser_new();
+  srcbuf sb = {NULL, 0};
   if (!ts_parser_set_language(parser, p->v->language)) {
     ar_diag_errorf(p->dg, NULL, 0, 0, "cannot load the Python grammar (ABI %u) into tree-sitter %u",
                    ts_language_version(p->v->language), (unsigned)TREE_SITTER_LANGUAGE_VERSION);
@@ -163,7 +215,7 @@ static void *work(void *arg)
     if (i >= p->run->files.len) break;
     ar_file *f = p->run->files.items[i];
     size_t len = 0;
-    char *src = read_source(f, &len, p->dg);
+    char *src = read_source(f, &sb, &len, p->dg);
     if (!src) {
       atomic_fetch_add(&p->done, 1);
       continue;
@@ -179,12 +231,12 @@ static void *work(void *arg)
       f->flags |= AR_FILE_SKIPPED;
       ts_parser_reset(parser);
     }
-    free(src);
     atomic_fetch_add(&p->done, 1);
     if (reporter) show_progress(p, false);
   }
   p->v->fini(state);
   ts_parser_delete(parser);
+  free(sb.ptr);
   return NULL;
 }
 

@@ -29,10 +29,31 @@
 
 static int extract_init(void **state, void *ctx, ar_diag *dg)
 {
-  const ar_config *cfg = ctx;
+  const ar_run *run = ctx;
   int err = ar_extractor_new((ar_extractor **)state, dg);
-  if (err == 0) ar_extractor_guess_names(*state, cfg->guess_names);
+  if (err == 0) {
+    ar_extractor_guess_names(*state, run->cfg->guess_names);
+    ar_extractor_scanned_modules(*state, &run->scanned_modules);
+  }
   return err;
+}
+
+/* Every dotted prefix of every suffix of every scanned module's name, so that an import
+ * of anything the scan holds is recognised however the project's import root lies. */
+static void index_modules(ar_run *run)
+{
+  for (size_t i = 0; i < run->files.len; i++) {
+    const char *m = run->files.items[i]->module;
+    for (const char *start = m; start; start = strchr(start, '.') ? strchr(start, '.') + 1 : NULL) {
+      for (const char *end = start;; end++) {
+        if (*end == '.' || *end == '\0') {
+          const char *key = ar_arena_strndup(&run->arena, start, (size_t)(end - start));
+          if (!ar_map_get(&run->scanned_modules, key)) ar_map_put(&run->scanned_modules, key, (void *)key);
+        }
+        if (*end == '\0') break;
+      }
+    }
+  }
 }
 static void extract_fini(void *state) { ar_extractor_free(state); }
 static void extract_visit(void *state, ar_file *file, const TSTree *tree, const char *src, size_t len,
@@ -194,7 +215,7 @@ int ar_pipeline_check(const ar_config *cfg, FILE *out, ar_diag *dg)
   ar_buf report;
   const char *hpath;
   const ar_parse_visitor visitor = {extract_init, extract_fini, extract_visit, ar_python_language(),
-                                    (void *)cfg};
+                                    &run};
   int err;
   ar_run_init(&run, cfg);
   ar_buf_init(&report, AR_MAX_REPORT_BYTES);
@@ -208,6 +229,7 @@ int ar_pipeline_check(const ar_config *cfg, FILE *out, ar_diag *dg)
   if (hpath && (err = ar_history_load(&hist, hpath, cfg->history_explicit && !cfg->record, dg)) < 0) goto done;
 
   if ((err = ar_scan_run(&run, dg)) < 0) goto done;         /* 1 files, sorted */
+  index_modules(&run);
   if ((err = ar_parse_run(&run, &visitor, dg)) < 0) goto done; /* 2 parse + extract, parallel */
   ar_resolve_run(&run, dg);                                 /* 3 names -> models, enums */
   ar_align_run(&run, dg);                                   /* 4 references -> findings */

@@ -47,7 +47,8 @@ static res resolve_in_file(ar_run *run, ar_file *f, const char *dotted, int dept
 static res module_symbol(ar_run *run, const char *mod, const char *name, int depth)
 {
   ar_file *f = module_file(run, mod);
-  char *sub = ar_arena_printf(&run->arena, "%s.%s", mod, name);
+  char sub[512]; /* the submodule mod.name, if it is one: looked up, never kept */
+  snprintf(sub, sizeof sub, "%s.%s", mod, name);
   if (f && depth < MAX_DEPTH) {
     res r = resolve_in_file(run, f, name, depth + 1);
     if (r.kind == RES_CLASS || r.kind == RES_DECL || r.kind == RES_MODULE) return r;
@@ -358,13 +359,31 @@ static void build_fields(ar_class *c, int depth)
   }
 }
 
-static bool derives_from(const ar_class *c, const ar_class *base, int depth)
+typedef struct sub_edge {
+  const ar_class *base;
+  ar_class *sub;
+} sub_edge;
+typedef AR_VEC(sub_edge) sub_index;
+
+static int cmp_edge(const void *a, const void *b)
 {
-  if (c == base) return true;
-  if (depth > MAX_DEPTH || !c->rbases) return false;
-  for (size_t i = 0; i < c->nbases; i++)
-    if (c->rbases[i] && derives_from(c->rbases[i], base, depth + 1)) return true;
-  return false;
+  uintptr_t x = (uintptr_t)((const sub_edge *)a)->base, y = (uintptr_t)((const sub_edge *)b)->base;
+  return x < y ? -1 : x > y;
+}
+
+/* Give `bf` to model `c` and every model deriving from it (the derives_from() relation). */
+static void add_to_descendants(const sub_index *subs, ar_class *c, ar_field *bf, int depth)
+{
+  if (depth > MAX_DEPTH) return;
+  if (c->kind == AR_KIND_MODEL && !ar_map_get(&c->all_fields, bf->name)) ar_map_put(&c->all_fields, bf->name, bf);
+  size_t lo = 0, hi = subs->len;
+  while (lo < hi) { /* first edge whose base is c */
+    size_t mid = (lo + hi) / 2;
+    if ((uintptr_t)subs->items[mid].base < (uintptr_t)c) lo = mid + 1;
+    else hi = mid;
+  }
+  for (size_t i = lo; i < subs->len && subs->items[i].base == c; i++)
+    add_to_descendants(subs, subs->items[i].sub, bf, depth + 1);
 }
 
 /* Fields made by a column alias imported from another module (Column = partial(…)):
@@ -434,7 +453,17 @@ void ar_resolve_run(ar_run *run, ar_diag *dg)
   for (size_t i = 0; i < run->files.len; i++)
     for (size_t j = 0; j < run->files.items[i]->classes.len; j++)
       build_fields(run->files.items[i]->classes.items[j], 0);
-  /* relationship(..., backref="x") adds x to the target model and its subclasses. */
+  /* relationship(..., backref="x") adds x to the target model and its subclasses: found
+   * through a base -> subclass index, so the cost is the size of the subtree, not of the
+   * whole scan for every backref. */
+  sub_index subs = {0};
+  for (size_t i = 0; i < run->files.len; i++)
+    for (size_t j = 0; j < run->files.items[i]->classes.len; j++) {
+      ar_class *c = run->files.items[i]->classes.items[j];
+      for (size_t k = 0; c->rbases && k < c->nbases; k++)
+        if (c->rbases[k]) AR_VEC_PUSH(&subs, ((sub_edge){c->rbases[k], c}));
+    }
+  if (subs.len) qsort(subs.items, subs.len, sizeof(sub_edge), cmp_edge);
   for (size_t i = 0; i < run->files.len; i++) {
     ar_file *f = run->files.items[i];
     for (size_t j = 0; j < f->classes.len; j++) {
@@ -452,15 +481,11 @@ void ar_resolve_run(ar_run *run, ar_diag *dg)
                          .target = c->name, .str_len = -1, .nullable = -1, .backref_scalar = -1,
                          /* the other side: many-to-one backs a collection, and so on */
                          .scalar = fld->backref_scalar >= 0 ? fld->backref_scalar : one == 1 ? 0 : one == 0 ? 1 : -1};
-        for (size_t a = 0; a < run->files.len; a++)
-          for (size_t b = 0; b < run->files.items[a]->classes.len; b++) {
-            ar_class *m = run->files.items[a]->classes.items[b];
-            if (m->kind == AR_KIND_MODEL && derives_from(m, t, 0) && !ar_map_get(&m->all_fields, bf->name))
-              ar_map_put(&m->all_fields, bf->name, bf);
-          }
+        add_to_descendants(&subs, t, bf, 0);
       }
     }
   }
+  AR_VEC_FREE(&subs);
   /* Every reference's receiver, once: align and score read ref->target. */
   for (size_t i = 0; i < run->files.len; i++) {
     ar_file *f = run->files.items[i];
@@ -475,4 +500,6 @@ void ar_resolve_run(ar_run *run, ar_diag *dg)
       }
     }
   }
+  /* Every reference now carries its class: the per-file caches have done their work. */
+  for (size_t i = 0; i < run->files.len; i++) ar_map_dispose(&run->files.items[i]->resolved);
 }

@@ -99,6 +99,24 @@ static int cmp_str(const void *a, const void *b)
   return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* Folders never scanned: VCS, caches, virtualenvs, build output. */
+static bool skipped_dir(const char *name)
+{
+  for (size_t j = 0; skip_dirs[j]; j++)
+    if (strcmp(name, skip_dirs[j]) == 0) return true;
+  return ends_with(name, ".egg-info");
+}
+
+/* What a non-regular file is, for the warning that skips it. */
+static const char *file_kind(mode_t mode)
+{
+  if (S_ISFIFO(mode)) return "a FIFO";
+  if (S_ISSOCK(mode)) return "a socket";
+  if (S_ISCHR(mode) || S_ISBLK(mode)) return "a device";
+  if (S_ISDIR(mode)) return "a folder";
+  return "something else";
+}
+
 static void walk_dir(scanner *s, const char *dir, int depth)
 {
   if (depth > 64) {
@@ -133,20 +151,33 @@ static void walk_dir(scanner *s, const char *dir, int depth)
     size_t rl = strlen(s->root);
     if (rl && strncmp(path, s->root, rl) == 0 && path[rl] == '/') rel = path + rl + 1;
     if (lstat(path, &st) != 0) {
-      /* vanished between readdir and lstat: nothing to read */
+      /* ENOENT: vanished between readdir and lstat, nothing to read. Anything else (a
+       * path longer than PATH_MAX, ...) hides files: say so (run_hostile.sh path-too-long). */
+      if (errno != ENOENT) ar_diag_warnf(s->dg, path, 0, 0, "cannot read: %s; skipped", strerror(errno));
     } else if (S_ISDIR(st.st_mode)) {
-      bool skip = false;
-      for (size_t j = 0; skip_dirs[j]; j++) skip = skip || strcmp(name, skip_dirs[j]) == 0;
-      if (ends_with(name, ".egg-info")) skip = true;
-      if (!skip && !excluded(s, rel)) walk_dir(s, path, depth + 1);
-    } else if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) && ends_with(name, ".py")) {
-      /* A link to a file is read (it cannot loop); links to folders are not followed. */
+      if (!skipped_dir(name) && !excluded(s, rel)) walk_dir(s, path, depth + 1);
+    } else if (S_ISLNK(st.st_mode)) {
+      /* A link to a file is read (it cannot loop); links to folders are not followed, and
+       * say so: the files behind one are not checked (tests/run_hostile.sh symlink-loop). */
       struct stat target;
-      if (S_ISLNK(st.st_mode) && (stat(path, &target) != 0 || !S_ISREG(target.st_mode))) {
-        ar_diag_warnf(s->dg, path, 0, 0, "link to something other than a file; skipped");
-      } else if (!excluded(s, rel)) {
+      bool py = ends_with(name, ".py"), ok = stat(path, &target) == 0;
+      int why = errno;
+      if (ok && S_ISDIR(target.st_mode)) {
+        if (!skipped_dir(name) && !excluded(s, rel))
+          ar_diag_warnf(s->dg, path, 0, 0, "link to a folder; not followed");
+      } else if (py && !ok) { /* dangling, or a loop of links */
+        ar_diag_warnf(s->dg, path, 0, 0, "cannot follow the link: %s; skipped", strerror(why));
+      } else if (py && !S_ISREG(target.st_mode)) {
+        ar_diag_warnf(s->dg, path, 0, 0, "link to %s, not a file; skipped", file_kind(target.st_mode));
+      } else if (py && !excluded(s, rel)) {
         add_file(s, path);
       }
+    } else if (ends_with(name, ".py")) {
+      /* A FIFO would block the reader forever; a device may never end. */
+      if (!S_ISREG(st.st_mode))
+        ar_diag_warnf(s->dg, path, 0, 0, "%s, not a file; skipped", file_kind(st.st_mode));
+      else if (!excluded(s, rel))
+        add_file(s, path);
     }
     free(path);
   }

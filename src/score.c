@@ -3,6 +3,7 @@
  * Ties are broken by model name, then service path, so rankings are stable. */
 #include "alignrisk/score.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,12 +35,16 @@ static size_t file_index(const ar_run *run, const ar_file *f)
 
 static ar_pair *pair_for(ar_run *run, ar_map *index, const ar_class *model, const ar_file *f)
 {
-  char *key = ar_arena_printf(&run->arena, "%p|%s", (const void *)model, f->path);
+  /* The key is built on the stack and copied only for a new pair: this runs once per
+   * reference, and most references land in a pair that exists. */
+  char buf[512];
+  int n = snprintf(buf, sizeof buf, "%p|%s", (const void *)model, f->path);
+  const char *key = n >= 0 && (size_t)n < sizeof buf ? buf : ar_arena_printf(&run->arena, "%p|%s", (const void *)model, f->path);
   uintptr_t slot = (uintptr_t)ar_map_get(index, key);
   if (slot) return &run->pairs.items[slot - 1];
   ar_pair p = {.model = model, .service = f, .cov = run->filecov[file_index(run, f)]};
   AR_VEC_PUSH(&run->pairs, p);
-  ar_map_put(index, key, (void *)(uintptr_t)run->pairs.len);
+  ar_map_put(index, key == buf ? ar_arena_strdup(&run->arena, buf) : key, (void *)(uintptr_t)run->pairs.len);
   return &run->pairs.items[run->pairs.len - 1];
 }
 

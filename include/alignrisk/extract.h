@@ -27,6 +27,11 @@ void ar_extractor_free(ar_extractor *ex);
  *  it costs dozens of false findings for each bug it finds. */
 void ar_extractor_guess_names(ar_extractor *ex, bool on);
 
+/** The modules of the scan (any dotted prefix of any suffix of a scanned module's name;
+ *  borrowed, must outlive the extractor). Names imported from other modules are then not
+ *  taken for classes of the scan, which saves the references to them. NULL: all are. */
+void ar_extractor_scanned_modules(ar_extractor *ex, const ar_map *modules);
+
 /** Fill `file` (path, module and flags already set) from `tree` over `src`. Everything kept
  *  is copied into `arena`, so tree and source may be freed right after. Emits a warning for
  *  syntax errors and extracts the valid parts. */

@@ -24,8 +24,12 @@ uint64_t ar_hash_str(const char *s);
 
 void ar_map_init(ar_map *m);
 void ar_map_dispose(ar_map *m);
+/** Empty the map but keep its slots, for reuse without reallocating. */
+void ar_map_clear(ar_map *m);
 /** The value stored under `key`, or NULL. O(1) expected. */
 void *ar_map_get(const ar_map *m, const char *key);
+/** The value stored under the `n` bytes at `key` (no NUL needed), or NULL. */
+void *ar_map_get_n(const ar_map *m, const char *key, size_t n);
 /** Store `value` under `key`, replacing any previous value; returns the previous or NULL. */
 void *ar_map_put(ar_map *m, const char *key, void *value);
 /** Visit every entry in slot order (not sorted): i from 0 while ar_map_next returns true. */

@@ -200,20 +200,20 @@ enum {
 /** What a reference stores or compares, when a literal or an enum member says so. */
 typedef enum { AR_VAL_UNKNOWN, AR_VAL_STR, AR_VAL_NONE, AR_VAL_MEMBER } ar_value_kind;
 
-typedef struct ar_ref {
-  ar_ref_kind kind;
-  ar_confidence conf;
+typedef struct ar_ref { /* packed: a large codebase holds millions of these */
+  uint8_t kind;         /* ar_ref_kind */
+  uint8_t conf;         /* ar_confidence */
+  uint8_t vkind;        /* ar_value_kind: the value written, passed or compared (AR202-AR205) */
+  bool compare;         /* the value is compared with the attribute, not stored in it */
+  bool sql;             /* the comparison is SQL (Model.f == v, filter_by): bind rules apply */
   uint16_t flags;
+  uint32_t line, col;   /* 1-based */
   const char *recv;     /* dotted class name as written in this file */
   const char *attr;
   const char *func;     /* enclosing function's qualified name, "<module>" at top level */
   const char *ctx_recv; /* for enum members used with a model's field: that model */
   const char *evidence; /* how the receiver was inferred: "session.get(M, …)" */
-  ar_value_kind vkind;  /* the value written, passed or compared (AR202-AR205) */
-  bool compare;         /* the value is compared with the attribute, not stored in it */
-  bool sql;             /* the comparison is SQL (Model.f == v, filter_by): bind rules apply */
   const char *value;    /* AR_VAL_STR: the string; AR_VAL_MEMBER: "E.M" as written */
-  uint32_t line, col;   /* 1-based */
   /* phase 2 (resolve): */
   ar_class *target;     /* the class `recv` names in this file, or NULL */
   ar_class *ctx_target; /* the class `ctx_recv` names, or NULL */
@@ -326,6 +326,9 @@ typedef struct ar_run {
   ar_map modules;            /* dotted module -> ar_file* */
   ar_map module_suffixes;    /* trailing 2+ components of a module -> ar_file* (or ambiguous) */
   ar_map models_by_name;     /* class name -> ar_class* model (or ambiguous) */
+  ar_map scanned_modules;    /* before parsing: every dotted prefix of every suffix of every
+                                scanned module ("app", "app.models", "models"…): imports of
+                                anything else come from outside and name no model */
   size_t nmodels, nenums, nrefs;
   /* align */
   AR_VEC(ar_finding) findings;

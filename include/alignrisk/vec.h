@@ -30,6 +30,15 @@
     (v)->items[(v)->len++] = (x);                                                                  \
   } while (0)
 
+/* Give back the unused tail of the storage (after a vector stops growing). */
+#define AR_VEC_SHRINK(v)                                                                           \
+  do {                                                                                             \
+    if ((v)->len && (v)->len < (v)->cap) {                                                         \
+      (v)->items = ar_xrealloc((v)->items, (v)->len * sizeof(*(v)->items));                        \
+      (v)->cap = (v)->len;                                                                         \
+    }                                                                                              \
+  } while (0)
+
 #define AR_VEC_AT(v, i) (AR_ASSERT((size_t)(i) < (v)->len), (v)->items[(i)])
 #define AR_VEC_FREE(v)                                                                             \
   do {                                                                                             \
