@@ -40,7 +40,7 @@ fi
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/alignrisk-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' HUP INT PIPE TERM
 
 # ---- build the two tools with the Makefile's flags and grammar -------------------------------
 CC=${CC:-cc}
