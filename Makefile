@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 # alignrisk - build, demo and tests. `make demo` and `make test` are the two commands.
 # Dependencies come from pkg-config; `make deps` (run first by every build target)
-# installs what is missing. One build folder per configuration: build/ and build-san/.
+# installs what is missing. One build folder per configuration: build/, build-san/ and
+# build-fuzz/ (clang + libFuzzer, `make fuzz`).
 
 PKGS     := tree-sitter libxml-2.0 libcjson
 CC       ?= cc
@@ -35,9 +36,19 @@ TS_LIBS    = $(if $(SYS_TSPY),$(shell pkg-config --libs tree-sitter-python)) \
              $(if $(SYS_TSTOML),$(shell pkg-config --libs tree-sitter-toml))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
-DEPFILES  := $(LIB_OBJS:.o=.d) $(B)/main.d $(UNIT_BINS:=.d)
+# Fuzzing (tests/fuzz/): one harness per reader plus the per-file pipeline. Each harness
+# links two ways: with libFuzzer into build-fuzz/fuzz_<target> (`make fuzz`), and with
+# tests/fuzz/replay.c into $(B)/fuzz/replay_<target>, which replays the corpora and
+# regression inputs in the plain and sanitizer builds (`make fuzz-replay`, `make test`).
+FUZZ_TARGETS := cobertura coverage_json lcov history pyproject extract
+FUZZ_SECONDS ?= 60
+FUZZ_CC      ?= clang
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_OBJS    := $(FUZZ_TARGETS:%=$(B)/fuzz/obj/fuzz_%.o) $(B)/fuzz/obj/replay.o
+DEPFILES  := $(LIB_OBJS:.o=.d) $(B)/main.d $(UNIT_BINS:=.d) $(FUZZ_OBJS:.o=.d)
 
-.PHONY: all deps demo test unit golden golden-update san check check-deps bench install clean
+.PHONY: all deps demo test unit golden golden-update san check check-deps bench install clean \
+        fuzz fuzz-deps fuzz-replay memcheck
 all: $(B)/alignrisk
 
 deps:
@@ -69,6 +80,23 @@ $(B)/tests/%: tests/unit/%.c $(B)/libalignrisk.a | deps
 	$(Q)$(CC) $(ALL_CFLAGS) $(CMOCKA_CFLAGS) -MMD -MP -o $@ $< $(B)/libalignrisk.a \
 	  $(TS_LIBS) $(PKG_LIBS) $(CMOCKA_LIBS)
 
+$(B)/fuzz/obj/%.o: tests/fuzz/%.c | deps
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -Isrc -MMD -MP -c $< -o $@
+
+$(B)/fuzz/replay_%: $(B)/fuzz/obj/fuzz_%.o $(B)/fuzz/obj/replay.o $(B)/libalignrisk.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -pthread -o $@ $^ $(TS_LIBS) $(PKG_LIBS) -lm
+
+# Only meaningful with B=build-fuzz, where everything is compiled with fuzzer-no-link.
+$(B)/fuzz_%: $(B)/fuzz/obj/fuzz_%.o $(B)/libalignrisk.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -fsanitize=fuzzer -pthread -o $@ $^ $(TS_LIBS) $(PKG_LIBS) -lm
+
+# Kept: make would delete them as intermediates of the pattern rules above.
+.SECONDARY: $(FUZZ_OBJS)
+
 -include $(DEPFILES)
 
 # The main job: the ranked work list of the sample codebase, run from inside it.
@@ -78,9 +106,10 @@ demo: $(B)/alignrisk
 
 # Every test: unit and end-to-end, in the plain build and under ASan+UBSan.
 test: deps
-	$(Q)$(MAKE) --no-print-directory B=build all $(addprefix build/tests/,$(notdir $(UNIT_BINS)))
+	$(Q)$(MAKE) --no-print-directory B=build all $(addprefix build/tests/,$(notdir $(UNIT_BINS))) \
+	  $(FUZZ_TARGETS:%=build/fuzz/replay_%)
 	$(Q)$(MAKE) --no-print-directory B=build-san CFLAGS="-O1 -g" EXTRA_CFLAGS="$(SAN_FLAGS)" \
-	  all $(addprefix build-san/tests/,$(notdir $(UNIT_BINS)))
+	  all $(addprefix build-san/tests/,$(notdir $(UNIT_BINS))) $(FUZZ_TARGETS:%=build-san/fuzz/replay_%)
 	$(Q)tests/run_all.sh build build-san
 
 unit: all $(UNIT_BINS)
@@ -96,6 +125,28 @@ san:
 	$(Q)$(MAKE) --no-print-directory B=build-san CFLAGS="-O1 -g" EXTRA_CFLAGS="$(SAN_FLAGS)" unit golden
 
 check: test
+
+# libFuzzer: every harness for FUZZ_SECONDS (default 60) each, new inputs kept in
+# build-fuzz/corpus/<target>, crashes in build-fuzz/crashes/<target>/, a summary line per
+# target (executions, coverage edges, seconds). Fails when any harness found a crash.
+fuzz: fuzz-deps
+	$(Q)$(MAKE) --no-print-directory B=build-fuzz CC=$(FUZZ_CC) CFLAGS="-O1 -g" \
+	  EXTRA_CFLAGS="-fsanitize=fuzzer-no-link $(FUZZ_SAN)" $(FUZZ_TARGETS:%=build-fuzz/fuzz_%)
+	$(Q)tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-deps: deps
+	$(Q)tests/fuzz/deps.sh $(FUZZ_CC)
+
+# Every corpus and regression input through every harness, in the sanitizer build.
+fuzz-replay: deps
+	$(Q)$(MAKE) --no-print-directory B=build-san CFLAGS="-O1 -g" EXTRA_CFLAGS="$(SAN_FLAGS)" \
+	  $(FUZZ_TARGETS:%=build-san/fuzz/replay_%)
+	$(Q)tests/fuzz/replay.sh build-san
+
+# valgrind memcheck over the demo, the golden suite and the scenarios: zero errors, zero
+# definite or indirect leaks. Slow (minutes), so not part of `make test`.
+memcheck: all
+	$(Q)tests/memcheck.sh $(B)/alignrisk
 
 # Benchmarks: alignrisk beside a reference in the same run; ratios, never asserts.
 bench: all

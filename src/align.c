@@ -5,10 +5,13 @@
  * outside the scan, or __getattr__) can only ever yield `possible`. */
 #include "alignrisk/align.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 
 size_t ar_align_distance(const char *a, const char *b, size_t cap)
@@ -401,7 +404,13 @@ static void attach_sources(ar_run *run, ar_diag *dg)
     const ar_file *f = run->findings.items[i].file;
     size_t j = i;
     while (j < run->findings.len && run->findings.items[j].file == f) j++;
-    FILE *fp = fopen(f->abspath, "rb");
+    /* Non-blocking, and regular files only: the file may have been replaced by a FIFO
+     * since it was parsed, and opening that would wait forever (run_hostile.sh). */
+    FILE *fp = NULL;
+    int fd = open(f->abspath, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    struct stat st;
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) fp = fdopen(fd, "rb");
+    if (!fp && fd >= 0) close(fd);
     if (!fp) {
       ar_diag_warnf(dg, f->abspath, 0, 0, "vanished before its source lines could be shown");
       i = j;

@@ -9,6 +9,7 @@
 
 #include "alignrisk/history.h"
 #include "alignrisk/map.h"
+#include "history_int.h"
 
 #define DEFAULT_HISTORY ".alignrisk/history.json"
 
@@ -36,29 +37,16 @@ static int entry_severity(const ar_hist_entry *e)
   return -1;
 }
 
-/* How many entries of `a` have no match in `b`. When every entry of `b` has a fingerprint
- * a map answers for the entries of `a` that have one too; the rest are compared one by one,
- * as ar_history_same_entry defines a match. */
+/* How many entries of `a` have no match in `b`, as ar_history_same_entry defines a match.
+ * Through an index of `b`: comparing every pair was quadratic, and hours on a large
+ * hand-written history. */
 static size_t unmatched(const ar_hist_entry *a, size_t na, const ar_hist_entry *b, size_t nb)
 {
-  ar_map fps;
-  bool all_fp = true;
+  ar_hist__index ix;
   size_t missing = 0;
-  ar_map_init(&fps);
-  for (size_t j = 0; j < nb; j++) {
-    if (b[j].fingerprint) ar_map_put(&fps, b[j].fingerprint, (void *)&b[j]);
-    else all_fp = false;
-  }
-  for (size_t i = 0; i < na; i++) {
-    bool found = false;
-    if (a[i].fingerprint && all_fp) {
-      found = ar_map_get(&fps, a[i].fingerprint) != NULL;
-    } else {
-      for (size_t j = 0; j < nb && !found; j++) found = ar_history_same_entry(&a[i], &b[j]);
-    }
-    missing += !found;
-  }
-  ar_map_dispose(&fps);
+  ar_history__index_init(&ix, b, nb);
+  for (size_t i = 0; i < na; i++) missing += ar_history__index_first(&ix, &a[i]) == SIZE_MAX;
+  ar_history__index_dispose(&ix);
   return missing;
 }
 

@@ -3,31 +3,25 @@
  * this run's findings. Recurrence counts distinct instances (model.field or enum.member)
  * of a pattern, so a finding that merely persists does not raise its own weight;
  * persistence is reported as new / persisting / fixed instead. */
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "alignrisk/history.h"
+#include "history_int.h"
 
 static const char *instance(ar_arena *a, const char *model, const char *field)
 {
   return ar_arena_printf(a, "%s.%s", model, field);
 }
 
-/* Whether a past entry and a finding are the same finding (moved lines included). */
-static bool same_finding(const ar_hist_entry *e, const ar_finding *fd)
+/* A finding as a past entry, so it can be matched like one: a past entry and a finding
+ * are the same finding by the rules of ar_history_same_entry (the finding always has a
+ * fingerprint and a file). */
+static ar_hist_entry as_entry(const ar_finding *fd)
 {
-  if (e->fingerprint) return strcmp(e->fingerprint, fd->fingerprint) == 0;
-  if (!e->pattern || strcmp(e->pattern, fd->pattern) != 0) return false;
-  if (strcmp(e->model, fd->cls->name) != 0 || strcmp(e->field, fd->attr) != 0) return false;
-  return !e->service || strcmp(e->service, fd->file->path) == 0;
-}
-
-/* Whether two past entries are the same finding (for the checkpoint it was first seen in). */
-static bool same_entry(const ar_hist_entry *a, const ar_hist_entry *b)
-{
-  if (a->fingerprint && b->fingerprint) return strcmp(a->fingerprint, b->fingerprint) == 0;
-  if (!a->pattern || !b->pattern || strcmp(a->pattern, b->pattern) != 0) return false;
-  if (strcmp(a->model, b->model) != 0 || strcmp(a->field, b->field) != 0) return false;
-  return !a->service || !b->service || strcmp(a->service, b->service) == 0;
+  return (ar_hist_entry){.pattern = fd->pattern, .model = fd->cls->name, .field = fd->attr,
+                         .service = fd->file->path, .fingerprint = fd->fingerprint};
 }
 
 void ar_history_apply(ar_run *run, const ar_history *h)
@@ -75,36 +69,41 @@ void ar_history_apply(ar_run *run, const ar_history *h)
   run->ncheckpoints = h->ncheckpoints;
   const ar_hist_checkpoint *last = &h->checkpoints[h->ncheckpoints - 1];
   run->last_checkpoint = ar_arena_strdup(a, last->name);
+  /* Every question below goes through an index (history_int.h): comparing each finding
+   * with each past entry, and each entry of the last checkpoint with each before it, was
+   * quadratic, minutes to hours on a large history. */
+  ar_hist__index all, in_last, before_last, found;
+  ar_hist_entry *views = ar_xcalloc(run->findings.len + 1, sizeof *views);
+  for (size_t i = 0; i < run->findings.len; i++) views[i] = as_entry(&run->findings.items[i]);
+  ar_history__index_init(&all, h->entries, h->nentries);
+  /* No arithmetic on a NULL `entries` (a history without findings): UB even by 0 (fuzz
+   * regression tests/fuzz/regressions/history/no-findings-last-checkpoint). */
+  ar_history__index_init(&in_last, last->count ? h->entries + last->first : NULL, last->count);
+  ar_history__index_init(&before_last, h->entries, last->first);
+  ar_history__index_init(&found, views, run->findings.len);
   /* Persisting: in the last checkpoint. First seen: the oldest checkpoint that has it. */
   for (size_t i = 0; i < run->findings.len; i++) {
     ar_finding *fd = &run->findings.items[i];
-    bool in_last = false;
-    for (size_t k = last->first; k < last->first + last->count && !in_last; k++)
-      in_last = same_finding(&h->entries[k], fd);
-    if (!in_last) continue;
+    if (ar_history__index_first(&in_last, &views[i]) == SIZE_MAX) continue;
     fd->trend = AR_TREND_PERSISTING;
-    for (size_t k = 0; k < h->nentries; k++)
-      if (same_finding(&h->entries[k], fd)) {
-        fd->first_seen = ar_arena_strdup(a, h->entries[k].checkpoint);
-        break;
-      }
+    size_t k = ar_history__index_first(&all, &views[i]);
+    if (k != SIZE_MAX) fd->first_seen = ar_arena_strdup(a, h->entries[k].checkpoint);
   }
   /* Fixed: in the last checkpoint, and no finding of this run is it. */
   for (size_t k = last->first; k < last->first + last->count; k++) {
     const ar_hist_entry *e = &h->entries[k];
-    bool found = false;
-    for (size_t i = 0; i < run->findings.len && !found; i++) found = same_finding(e, &run->findings.items[i]);
-    if (found) continue;
-    const char *first = e->checkpoint;
-    for (size_t k2 = 0; k2 < last->first; k2++)
-      if (same_entry(&h->entries[k2], e)) {
-        first = h->entries[k2].checkpoint;
-        break;
-      }
+    if (ar_history__index_first(&found, e) != SIZE_MAX) continue;
+    size_t k2 = ar_history__index_first(&before_last, e);
+    const char *first = k2 != SIZE_MAX ? h->entries[k2].checkpoint : e->checkpoint;
     ar_fixed fx = {.rule = e->rule ? ar_arena_strdup(a, e->rule) : NULL,
                    .model = ar_arena_strdup(a, e->model), .field = ar_arena_strdup(a, e->field),
                    .service = e->service ? ar_arena_strdup(a, e->service) : NULL,
                    .first_seen = ar_arena_strdup(a, first)};
     AR_VEC_PUSH(&run->fixed, fx);
   }
+  ar_history__index_dispose(&all);
+  ar_history__index_dispose(&in_last);
+  ar_history__index_dispose(&before_last);
+  ar_history__index_dispose(&found);
+  free(views);
 }

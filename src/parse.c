@@ -103,7 +103,6 @@ static size_t extra_lines(const char *s, size_t n)
   return count;
 }
 
-/* Reads the whole file; NULL (after a warning) when it cannot or should not be parsed. */
 /* A worker's read buffer: grown, never shrunk, reused for every file. A fresh malloc of
  * each file's size costs more than it looks once tree-sitter has fragmented the heap. */
 typedef struct srcbuf {

@@ -37,7 +37,8 @@ const char *ar_strerror(int code);
 AR_NORETURN void ar_assert_fail(const char *expr, const char *file, int line);
 
 #define AR_VERSION "0.1.0"
-#define AR_MAX_SOURCE_BYTES (64u << 20)  /* larger .py files are skipped with a warning */
+#define AR_MAX_SOURCE_BYTES (16u << 20)  /* larger .py files are skipped with a warning: a tree
+                                            * takes ~150 bytes per byte of dense source */
 #define AR_MAX_REPORT_BYTES (256u << 20) /* cap on any single rendered report */
 #define AR_MAX_AST_DEPTH 400             /* extraction stops descending past this nesting */
 

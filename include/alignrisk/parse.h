@@ -23,8 +23,10 @@ typedef struct ar_parse_visitor {
 } ar_parse_visitor;
 
 /** Parse run->files with cfg->jobs workers (0: one per online CPU, at most 64). Files that
- *  cannot be read, are binary (a NUL byte), are not UTF-8 or exceed AR_MAX_SOURCE_BYTES get a
- *  warning and AR_FILE_SKIPPED. A UTF-8 byte order mark is skipped. Returns 0 or the
+ *  cannot be read, are no longer regular files (a FIFO swapped in: never waited on), are
+ *  binary (a NUL byte), are not UTF-8, exceed AR_MAX_SOURCE_BYTES, or hold more than 60,000
+ *  comment-only lines in a row (tree-sitter 0.20.7 crashes on those) get a warning and
+ *  AR_FILE_SKIPPED. A UTF-8 byte order mark is skipped. Returns 0 or the
  *  visitor's init error. Strings the visitor keeps go to run->worker_arenas. */
 AR_NODISCARD int ar_parse_run(ar_run *run, const ar_parse_visitor *v, ar_diag *dg);
 

@@ -2,7 +2,9 @@
  * scan.h - stage "scan": the sorted list of Python files to read.
  * Walks the configured paths; skips .git, virtualenvs (a folder with pyvenv.cfg or named
  * site-packages), node_modules, __pycache__, build folders and `exclude` globs; never
- * follows links to folders (no loops). A path named on the command line is always read. */
+ * follows links to folders (no loops; each is named in a warning). FIFOs, sockets and
+ * devices named .py, dangling links and paths past PATH_MAX are warnings too. A path named
+ * on the command line is always read. */
 #ifndef AR_SCAN_H
 #define AR_SCAN_H
 
