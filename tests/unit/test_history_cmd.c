@@ -14,43 +14,10 @@
 #include <unistd.h>
 
 #include "alignrisk/history.h"
+#include "capture.h"
 
 /* ---- helpers --------------------------------------------------------------------------- */
 
-typedef struct capture {
-  char *text;
-  size_t len;
-  FILE *f;
-  ar_diag dg;
-} capture;
-
-static void cap_open(capture *c)
-{
-  c->text = NULL;
-  c->len = 0;
-  c->f = open_memstream(&c->text, &c->len);
-  assert_non_null(c->f);
-  ar_diag_init(&c->dg, c->f);
-}
-
-static const char *cap_text(capture *c)
-{
-  fflush(c->f);
-  return c->text ? c->text : "";
-}
-
-static void cap_close(capture *c)
-{
-  ar_diag_dispose(&c->dg);
-  fclose(c->f);
-  free(c->text);
-}
-
-#define assert_contains(hay, needle)                                                         \
-  do {                                                                                       \
-    const char *h_ = (hay), *n_ = (needle);                                                  \
-    if (!strstr(h_, n_)) fail_msg("expected \"%s\" in:\n%s", n_, h_);                        \
-  } while (0)
 
 static ar_history *load(const char *json)
 {
