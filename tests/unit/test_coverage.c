@@ -19,15 +19,12 @@
 
 #include "../../src/coverage_int.h" /* white-box: the packed store's round trip */
 #include "alignrisk/coverage.h"
+#include "coverage_support.h"
 
-/* tests/unit/data/coverage/NAME, found from this file's path (make runs from the root). */
-static const char *data_path(const char *name)
+/* A report named "cov.xml" from memory (see coverage_support.h). */
+static int load_capture(ar_cov *cov, const char *doc, size_t len, size_t *errors, char **msg)
 {
-  static char buf[4096];
-  const char *slash = strrchr(__FILE__, '/');
-  int dir = slash ? (int)(slash - __FILE__) : 0;
-  snprintf(buf, sizeof buf, "%.*s%sdata/coverage/%s", dir, __FILE__, slash ? "/" : "", name);
-  return buf;
+  return load_named(cov, doc, len, "cov.xml", errors, NULL, msg);
 }
 
 /* Shaped like `coverage xml` 7.x output: comments, <sources>, one <class> per file with an
@@ -82,22 +79,6 @@ static char *report_of(const char *sources, const char *const *names)
   }
   snprintf(s + len, cap - len, "</classes></package></packages></coverage>");
   return s;
-}
-
-/* Load `len` bytes of `doc` (0: strlen) with diagnostics captured in `*msg` (owned by
- * caller; free()). */
-static int load_capture(ar_cov *cov, const char *doc, size_t len, size_t *errors, char **msg)
-{
-  size_t n = 0;
-  FILE *fp = open_memstream(msg, &n);
-  ar_diag dg;
-  assert_non_null(fp);
-  ar_diag_init(&dg, fp);
-  int rc = ar_cov_load_mem(cov, doc, len ? len : strlen(doc), "cov.xml", &dg);
-  *errors = dg.errors;
-  ar_diag_dispose(&dg);
-  fclose(fp);
-  return rc;
 }
 
 static void write_file(const char *path, const char *text)

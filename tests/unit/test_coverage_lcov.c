@@ -14,32 +14,13 @@
 #include <unistd.h>
 
 #include "alignrisk/coverage.h"
+#include "coverage_support.h"
 
-static const char *data_path(const char *name)
-{
-  static char buf[4096];
-  const char *slash = strrchr(__FILE__, '/');
-  int dir = slash ? (int)(slash - __FILE__) : 0;
-  snprintf(buf, sizeof buf, "%.*s%sdata/coverage/%s", dir, __FILE__, slash ? "/" : "", name);
-  return buf;
-}
-
-/* Load `len` bytes of `doc` (0: strlen) as "cov.info"; diagnostics in `*msg` (owned by
- * caller). */
+/* A report named "cov.info" from memory (see coverage_support.h). */
 static int load_capture(ar_cov *cov, const char *doc, size_t len, size_t *errors,
                         size_t *warnings, char **msg)
 {
-  size_t n = 0;
-  FILE *fp = open_memstream(msg, &n);
-  ar_diag dg;
-  assert_non_null(fp);
-  ar_diag_init(&dg, fp);
-  int rc = ar_cov_load_mem(cov, doc, len ? len : strlen(doc), "cov.info", &dg);
-  *errors = dg.errors;
-  if (warnings) *warnings = dg.warnings;
-  ar_diag_dispose(&dg);
-  fclose(fp);
-  return rc;
+  return load_named(cov, doc, len, "cov.info", errors, warnings, msg);
 }
 
 /* tests/unit/data/coverage/coverage.lcov: coverage.py 6.5 `coverage lcov` (DA lines with
