@@ -301,7 +301,6 @@ static void check_ref(ar_run *run, ar_file *f, const ar_ref *r, const ar_map *in
   ar_class *cls = r->target;
   if (!cls || ((r->flags & AR_REF_GUESS) && !cfg->guess_names)) return;
   if (r->flags & AR_REF_EXPECTED) return; /* inside pytest.raises(…): the error is the test */
-  if ((r->flags & AR_REF_SELF) && r->func && strstr(r->func, "__init__")) return; /* it defines them */
   int rule = -1;
   bool on_class = true;
   ar_severity sev = AR_SEV_CRITICAL;

@@ -854,9 +854,10 @@ static void walk_params(ar_extractor *ex, TSNode params, bool method)
   for (size_t i = 0; i < k; i++) {
     TSNode p = ex->stack.items[base + i];
     if (method && i == 0) {
-      /* self: an instance of the class (or of a subclass, which align allows for). */
+      /* self: an instance of the class (or of a subclass, which align allows for). Not in
+       * __init__, whose writes are what define the instance's names. */
       if (ex->cls && ex->cls_may_map && ar__is(ex, p, SYM_identifier) && ar__text_eq(ex, p, "self") &&
-          ar_map_get(&ex->known, ex->cls)) {
+          strcmp(ar__last(ex->func), "__init__") != 0 && ar_map_get(&ex->known, ex->cls)) {
         ar_tinfo t = make_t(T_INSTANCE, ex->cls, AR_CONF_LIKELY, ar__printf(ex, "self in %s", ex->func));
         t.self = true;
         bind(ex, "self", t);

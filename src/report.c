@@ -130,21 +130,12 @@ const char **ar_report__fingerprints(const ar_run *run)
 
 const ar_pair **ar_report__pairs_of(const ar_run *run)
 {
+  /* The score stage gave each finding its pair; this only turns indexes into pointers. */
   ar_arena *arena = (ar_arena *)&run->arena;
   const ar_pair **out = ar_arena_alloc(arena, (run->findings.len + 1) * sizeof(*out));
-  ar_map index; /* "model service" (their addresses) -> ranked pair */
-  ar_map_init(&index);
-  for (size_t i = 0; i < run->pairs.len; i++) {
-    const ar_pair *p = &run->pairs.items[i];
-    if (p->nfindings)
-      ar_map_put(&index, ar_arena_printf(arena, "%p %p", (const void *)p->model, (const void *)p->service), (void *)p);
+  for (size_t i = 0; i < run->findings.len; i++) {
+    int k = run->findings.items[i].pair;
+    out[i] = k >= 0 ? &run->pairs.items[k] : NULL;
   }
-  for (size_t i = 0; i < run->findings.len && index.len; i++) {
-    const ar_finding *fd = &run->findings.items[i];
-    char key[64];
-    snprintf(key, sizeof key, "%p %p", (const void *)fd->model, (const void *)fd->file);
-    out[i] = ar_map_get(&index, key);
-  }
-  ar_map_dispose(&index);
   return out;
 }

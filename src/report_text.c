@@ -61,6 +61,7 @@ int ar_report__text(const ar_run *run, bool color, ar_buf *out)
   const style *st = color ? &ansi : &plain;
   const ar_config *cfg = run->cfg;
   size_t npairs = 0, nverified = 0, outside = 0;
+  size_t *first = NULL, *order = NULL;
   for (size_t i = 0; i < run->pairs.len; i++) {
     if (run->pairs.items[i].nfindings) npairs++;
     else nverified++;
@@ -93,24 +94,32 @@ int ar_report__text(const ar_run *run, bool color, ar_buf *out)
     P("  %3d  %10.1f  %4d%%  %8u  %8zu  %s <- %s%s\n", p->rank, p->risk, ar_report__pct(&p->cov), p->cov.untested,
       p->nfindings, p->model->name, p->service->path, p->cov.measured ? "" : " (not measured)");
   }
+  /* Findings grouped by pair, in their own order within a pair: one counting sort, so
+   * the report stays linear however many pairs there are. */
+  first = ar_xcalloc(run->pairs.len + 1, sizeof(*first));
+  order = ar_xcalloc(run->findings.len + 1, sizeof(*order));
+  for (size_t k = 0; k < run->findings.len; k++)
+    if (run->findings.items[k].pair >= 0) first[run->findings.items[k].pair + 1]++;
+  for (size_t i = 0; i < run->pairs.len; i++) first[i + 1] += first[i];
+  {
+    size_t *next = ar_xmalloc((run->pairs.len + 1) * sizeof(*next));
+    memcpy(next, first, (run->pairs.len + 1) * sizeof(*next));
+    for (size_t k = 0; k < run->findings.len; k++)
+      if (run->findings.items[k].pair >= 0) order[next[run->findings.items[k].pair]++] = k;
+    free(next);
+  }
   for (size_t i = 0; i < run->pairs.len; i++) {
     const ar_pair *p = &run->pairs.items[i];
     if (!p->nfindings) continue;
     P("\n  %s%d. %s <- %s%s  risk %.1f, coverage %d%%%s, %u untested lines\n", st->bold, p->rank,
       p->model->name, p->service->path, st->off, p->risk, ar_report__pct(&p->cov),
       p->cov.measured ? "" : " (not measured)", p->cov.untested);
-    for (size_t k = 0; k < run->findings.len; k++) {
-      const ar_finding *fd = &run->findings.items[k];
-      if (fd->model == p->model && fd->file == p->service)
-        if ((err = finding_block(run, st, fd, out)) < 0) goto done;
-    }
+    for (size_t k = first[i]; k < first[i + 1]; k++)
+      if ((err = finding_block(run, st, &run->findings.items[order[k]], out)) < 0) goto done;
   }
   for (size_t k = 0; k < run->findings.len; k++) {
     const ar_finding *fd = &run->findings.items[k];
-    bool in_pair = false;
-    for (size_t i = 0; i < run->pairs.len && !in_pair; i++)
-      in_pair = run->pairs.items[i].model == fd->model && run->pairs.items[i].service == fd->file;
-    if (in_pair) continue;
+    if (fd->pair >= 0) continue;
     if (!outside++) P("\n%sOutside services%s (tests, migrations: reported, not ranked)\n", st->bold, st->off);
     if ((err = finding_block(run, st, fd, out)) < 0) goto done;
   }
@@ -149,5 +158,7 @@ int ar_report__text(const ar_run *run, bool color, ar_buf *out)
   P("%sScore: risk(pair) = sum(severity x confidence x (1 + %g x (recurrence - 1))) x max(1, untested lines)%s\n",
     st->dim, cfg->repeat_step, st->off);
 done:
+  free(first);
+  free(order);
   return err;
 }

@@ -33,7 +33,8 @@ static size_t file_index(const ar_run *run, const ar_file *f)
   return 0;
 }
 
-static ar_pair *pair_for(ar_run *run, ar_map *index, const ar_class *model, const ar_file *f)
+/* The index in run->pairs of the (model, service) pair, created when new. */
+static size_t pair_for(ar_run *run, ar_map *index, const ar_class *model, const ar_file *f)
 {
   /* The key is built on the stack and copied only for a new pair: this runs once per
    * reference, and most references land in a pair that exists. */
@@ -41,11 +42,11 @@ static ar_pair *pair_for(ar_run *run, ar_map *index, const ar_class *model, cons
   int n = snprintf(buf, sizeof buf, "%p|%s", (const void *)model, f->path);
   const char *key = n >= 0 && (size_t)n < sizeof buf ? buf : ar_arena_printf(&run->arena, "%p|%s", (const void *)model, f->path);
   uintptr_t slot = (uintptr_t)ar_map_get(index, key);
-  if (slot) return &run->pairs.items[slot - 1];
+  if (slot) return slot - 1;
   ar_pair p = {.model = model, .service = f, .cov = run->filecov[file_index(run, f)]};
   AR_VEC_PUSH(&run->pairs, p);
   ar_map_put(index, key == buf ? ar_arena_strdup(&run->arena, buf) : key, (void *)(uintptr_t)run->pairs.len);
-  return &run->pairs.items[run->pairs.len - 1];
+  return run->pairs.len - 1;
 }
 
 static int cmp_pair(const void *a, const void *b)
@@ -80,7 +81,7 @@ void ar_score_run(ar_run *run, ar_diag *dg)
       if (f->refs.items[j].flags & AR_REF_SELF) continue; /* a model's own methods: not a service */
       if (c && c->kind == AR_KIND_MODEL && !(c->flags & AR_CLASS_ABSTRACT) &&
           !(c->file->flags & AR_FILE_MIGRATION))
-        pair_for(run, &index, c, f);
+        (void)pair_for(run, &index, c, f);
     }
   }
   for (size_t i = 0; i < run->findings.len; i++) {
@@ -88,10 +89,14 @@ void ar_score_run(ar_run *run, ar_diag *dg)
     double repeat = 1.0 + cfg->repeat_step * (fd->recurrence - 1);
     fd->weight = cfg->sev_weight[fd->severity] * cfg->conf_weight[fd->conf] * repeat;
     run->by_severity[fd->severity]++;
+    fd->pair = -1;
     if (!is_service(run, fd->file)) continue;
-    ar_pair *p = pair_for(run, &index, fd->model, fd->file);
+    size_t slot = pair_for(run, &index, fd->model, fd->file);
+    ar_pair *p = &run->pairs.items[slot];
+    fd->pair = (int)slot;
     p->nfindings++;
     p->weight_sum += fd->weight;
+    if (fd->trend == AR_TREND_NEW) p->weight_new += fd->weight;
   }
   ar_map_dispose(&index);
   run->total_risk = 0;
@@ -100,7 +105,15 @@ void ar_score_run(ar_run *run, ar_diag *dg)
     p->risk = p->nfindings ? pair_risk(p, p->weight_sum) : 0.0;
     run->total_risk += p->risk;
   }
+  /* Rank the pairs; each finding keeps pointing at its own pair (rank holds the old slot
+   * during the sort, then becomes the rank). */
+  for (size_t i = 0; i < run->pairs.len; i++) run->pairs.items[i].rank = (int)i;
   if (run->pairs.len > 1) qsort(run->pairs.items, run->pairs.len, sizeof(ar_pair), cmp_pair);
+  int *moved = ar_xmalloc((run->pairs.len + 1) * sizeof(*moved));
+  for (size_t i = 0; i < run->pairs.len; i++) moved[run->pairs.items[i].rank] = (int)i;
+  for (size_t i = 0; i < run->findings.len; i++)
+    if (run->findings.items[i].pair >= 0) run->findings.items[i].pair = moved[run->findings.items[i].pair];
+  free(moved);
   int rank = 0;
   for (size_t i = 0; i < run->pairs.len; i++)
     run->pairs.items[i].rank = run->pairs.items[i].nfindings ? ++rank : 0;
@@ -112,12 +125,7 @@ void ar_score_run(ar_run *run, ar_diag *dg)
     const ar_pair *wp = NULL;
     for (size_t i = 0; i < run->pairs.len; i++) {
       const ar_pair *p = &run->pairs.items[i];
-      double w = 0;
-      for (size_t k = 0; k < run->findings.len; k++) {
-        const ar_finding *fd = &run->findings.items[k];
-        if (fd->model == p->model && fd->file == p->service && (!cfg->new_only || fd->trend == AR_TREND_NEW))
-          w += fd->weight;
-      }
+      double w = cfg->new_only ? p->weight_new : p->weight_sum;
       double r = w > 0 ? pair_risk(p, w) : 0;
       if (r > worst) worst = r, wp = p;
     }

@@ -285,6 +285,7 @@ typedef struct ar_finding {
   int line_hits;           /* -1 not measured, else the line's hits */
   ar_trend trend;
   double weight;
+  int pair;                /* score: index into run->pairs of its (model, service), -1 if none */
 } ar_finding;
 
 typedef struct ar_filecov {
@@ -297,6 +298,7 @@ typedef struct ar_pair {
   const ar_file *service;
   size_t nfindings;
   double weight_sum, risk;
+  double weight_new;       /* the part of weight_sum from findings new since the last checkpoint */
   ar_filecov cov;
   int rank; /* 1-based among pairs with findings; 0 for verified pairs */
 } ar_pair;

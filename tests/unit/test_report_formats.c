@@ -43,6 +43,9 @@ static void add(fixture *fx, ar_finding fd)
   if (!fd.recurrence) fd.recurrence = 1;
   if (!fd.func) fd.func = "close";
   fd.line_hits = 0;
+  /* As the score stage would: findings in the service belong to the top pair (index 0 of
+   * run.pairs below); the test file's finding is outside services. */
+  fd.pair = fd.file == &fx->service ? 0 : -1;
   AR_VEC_PUSH(&fx->run.findings, fd);
 }
 
