@@ -6,6 +6,7 @@
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -479,7 +480,10 @@ static int read_totals(loader *ld, const cJSON *cp, ar_hist_checkpoint *c)
   if (!totals) return AR_OK;
   if (!cJSON_IsObject(totals)) return shape_error(ld, "expected an object \"totals\"");
   if ((v = member(totals, "risk"))) {
-    if (!cJSON_IsNumber(v)) return shape_error(ld, "expected a number \"totals\".\"risk\"");
+    /* Finite and not negative: an infinite risk (1e999 parses as one) would turn the
+     * history table's scaling into NaN. */
+    if (!cJSON_IsNumber(v) || !isfinite(v->valuedouble) || v->valuedouble < 0)
+      return shape_error(ld, "expected a finite number >= 0 \"totals\".\"risk\"");
     c->total_risk = v->valuedouble;
     c->has_risk = true;
   }

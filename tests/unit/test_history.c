@@ -452,7 +452,14 @@ static void test_load_wrong_shapes(void **state)
        "checkpoints[0]: expected an object \"totals\""},
       {"{\"checkpoints\": [{\"checkpoint\": \"a\", \"totals\": {\"risk\": \"9\"},"
        " \"findings\": []}]}",
-       "checkpoints[0]: expected a number \"totals\".\"risk\""},
+       "checkpoints[0]: expected a finite number >= 0 \"totals\".\"risk\""},
+      /* infinite (1e999 parses as inf) or negative: the table's scaling needs finite >= 0 */
+      {"{\"checkpoints\": [{\"checkpoint\": \"a\", \"totals\": {\"risk\": 1e999},"
+       " \"findings\": []}]}",
+       "checkpoints[0]: expected a finite number >= 0 \"totals\".\"risk\""},
+      {"{\"checkpoints\": [{\"checkpoint\": \"a\", \"totals\": {\"risk\": -1},"
+       " \"findings\": []}]}",
+       "checkpoints[0]: expected a finite number >= 0 \"totals\".\"risk\""},
       {"{\"checkpoints\": [{\"checkpoint\": \"a\", \"findings\": [\"AR101\"]}]}",
        "h.json: error: checkpoints[0].findings[0]: expected a finding object"},
       {"[{\"checkpoint\": \"a\", \"findings\": []}, {\"checkpoint\": \"b\", \"findings\":"
