@@ -35,6 +35,8 @@ for t in "$@"; do
   set -- -max_total_time="$secs" -max_len="$(max_len "$t")" -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$build/crashes/$t/" -close_fd_mask=1
   [ -f "$dict" ] && set -- "$@" -dict="$dict"
+  # FUZZ_SEED: a fixed seed, so a smoke run (CI) explores the same inputs each time.
+  [ -n "${FUZZ_SEED:-}" ] && set -- "$@" -seed="$FUZZ_SEED"
   # Files the harness writes (the history round trip): on a tmpfs when there is one, and
   # removed here, since a crashing harness cannot clean up after itself.
   shm=/dev/shm
