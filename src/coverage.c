@@ -9,6 +9,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -508,6 +510,14 @@ const ar_cov_file *ar_cov_decode(ar_cov *cov, size_t i)
   entry *e = AR_VEC_AT(&cov->files, i);
   unpack(e);
   return &e->pub;
+}
+
+void ar_cov_release(ar_cov *cov, const ar_cov_file *f)
+{
+  (void)cov;
+  if (!f) return;
+  entry *e = (entry *)((char *)(uintptr_t)f - offsetof(entry, pub));
+  if (!e->open) free_arrays(e); /* an open entry's arrays are its only copy of the lines */
 }
 
 long ar_cov_line_hits(const ar_cov_file *f, uint32_t line)

@@ -36,6 +36,7 @@ void ar_coverage_apply(ar_run *run, ar_cov *cov)
         if (cf->hits[l] == 0) fn->untested++;
       }
     }
+    ar_cov_release(cov, cf); /* one file's lines in memory at a time */
   }
   if (cov) {
     run->cov_files = ar_cov_count(cov);
@@ -53,9 +54,11 @@ void ar_coverage_apply(ar_run *run, ar_cov *cov)
   for (size_t i = 0; i < run->findings.len; i++) {
     ar_finding *fd = &run->findings.items[i];
     if (fd->file != last) {
+      if (cf) ar_cov_release(cov, cf);
       last = fd->file;
       cf = cov ? ar_cov_lookup(cov, fd->file->path) : NULL;
     }
     fd->line_hits = cf ? (int)ar_cov_line_hits(cf, fd->line) : -1;
   }
+  if (cf) ar_cov_release(cov, cf);
 }

@@ -54,6 +54,7 @@ int ar_extractor_new(ar_extractor **out, ar_diag *dg)
   ar_map_init(&ex->col_aliases);
   ar_map_init(&ex->rets);
   ar_map_init(&ex->intern);
+  ar_arena_init(&ex->tmp);
   *out = ex;
   return AR_OK;
 }
@@ -75,6 +76,7 @@ void ar_extractor_free(ar_extractor *ex)
   ar_map_dispose(&ex->col_aliases);
   ar_map_dispose(&ex->rets);
   ar_map_dispose(&ex->intern);
+  ar_arena_dispose(&ex->tmp);
   free(ex);
 }
 
@@ -134,6 +136,19 @@ const char *ar__printf(ar_extractor *ex, const char *fmt, ...)
   }
   va_end(ap2);
   return r;
+}
+
+const char *ar__tmpf(ar_extractor *ex, const char *fmt, ...)
+{
+  va_list ap, ap2;
+  va_start(ap, fmt);
+  va_copy(ap2, ap);
+  int n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  char *p = ar_arena_alloc(&ex->tmp, (size_t)(n < 0 ? 0 : n) + 1);
+  if (n > 0) vsnprintf(p, (size_t)n + 1, fmt, ap2);
+  va_end(ap2);
+  return p;
 }
 
 const char *ar__text(ar_extractor *ex, TSNode n)
@@ -1028,9 +1043,9 @@ static void record_return(ar_extractor *ex, TSNode def, const char *key, bool mo
   bool is_list = false;
   const char *t = ar__type_class(ex, ret, &is_list);
   if (!t) return;
-  ar_tinfo *ti = ar_arena_alloc(ex->arena, sizeof(*ti));
+  ar_tinfo *ti = ar_arena_alloc(&ex->tmp, sizeof(*ti));
   *ti = (ar_tinfo){.kind = is_list ? T_LIST : T_INSTANCE, .conf = AR_CONF_LIKELY, .name = t,
-                   .evidence = ar__printf(ex, "%s() -> %s", key, ar__text(ex, ret))};
+                   .evidence = ar__tmpf(ex, "%s() -> %s", key, ar__text(ex, ret))};
   ar_map_put(&ex->rets, key, ti);
   (void)module_level; /* methods too: obj.method() on a known class resolves in phase 2 */
   if (!is_list) { /* other modules that import the function resolve it too */
@@ -1124,6 +1139,7 @@ void ar_extract_file(ar_extractor *ex, ar_file *file, const TSTree *tree, const 
   ar_map_clear(&ex->aliases);
   ar_map_clear(&ex->col_aliases);
   ar_map_clear(&ex->rets);
+  ar_arena_reset(&ex->tmp);
   ex->star = false;
   ex->cls = NULL;
   memset(ex->dcache, 0, sizeof ex->dcache); /* node identities are per tree */

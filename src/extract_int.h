@@ -85,6 +85,8 @@ struct ar_extractor {
   AR_VEC(char) scratch;
   ar_map intern;  /* string -> the same string in `interned_in`: names repeat across files */
   ar_arena *interned_in;
+  ar_arena tmp;  /* this file's scratch (evidence, inferred names, lookup keys): emptied
+                    per file; add_ref and the other keepers intern what they keep */
   ar_map known;  /* names of this file that may name a class: imports, classes, aliases */
   ar_map used;   /* names already recorded as AR_REF_USE in this file */
   ar_map aliases;/* module-level type aliases: name -> class name */
@@ -125,8 +127,11 @@ size_t ar__kids(ar_extractor *ex, TSNode n, bool named, size_t *count);
 const char *ar__text(ar_extractor *ex, TSNode n);
 /** The `n` bytes at `p`, interned into the worker's arena (borrowed: the arena's life). */
 const char *ar__intern(ar_extractor *ex, const char *p, size_t n);
-/** printf into the arena, interned. */
+/** printf into the arena, interned: for strings a file's results keep. */
 const char *ar__printf(ar_extractor *ex, const char *fmt, ...) AR_PRINTF(2, 3);
+/** printf into this file's scratch (ex->tmp), not interned: for strings that die with
+ *  the file unless a keeper (add_ref) interns them. */
+const char *ar__tmpf(ar_extractor *ex, const char *fmt, ...) AR_PRINTF(2, 3);
 /** Dotted name of identifier / attribute chains of identifiers ("a.b.C"), else NULL. */
 const char *ar__dotted(ar_extractor *ex, TSNode n);
 /** Content of a plain string literal (no interpolation), else NULL. */

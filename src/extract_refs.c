@@ -133,11 +133,19 @@ static bool names_class(const ar_extractor *ex, const char *dotted)
 
 /* ---- references --------------------------------------------------------------------------- */
 
+static const char *keep(ar_extractor *ex, const char *s)
+{
+  return s ? ar__intern(ex, s, strlen(s)) : NULL;
+}
+
 static ar_ref *add_ref(ar_extractor *ex, ar_ref_kind kind, const char *recv, const char *attr,
                        TSNode at, ar_confidence conf, const char *evidence)
 {
-  ar_ref r = {.kind = kind, .conf = conf, .recv = recv, .attr = attr, .func = ex->func,
-              .ctx_recv = ex->ctx, .evidence = evidence, .line = ar__line(at), .col = ar__col(at)};
+  /* Inferred names and evidence are this file's scratch: the reference keeps interned
+   * copies (one per distinct string). */
+  ar_ref r = {.kind = kind, .conf = conf, .recv = keep(ex, recv), .attr = attr, .func = ex->func,
+              .ctx_recv = keep(ex, ex->ctx), .evidence = keep(ex, evidence), .line = ar__line(at),
+              .col = ar__col(at)};
   if (ex->guard > 0 && kind == AR_REF_READ) r.flags |= AR_REF_GUARDED;
   if (ex->expect > 0) r.flags |= AR_REF_EXPECTED;
   AR_VEC_PUSH(&ex->file->refs, r);
@@ -264,37 +272,37 @@ static ar_tinfo infer_call(ar_extractor *ex, TSNode call, int depth)
     const ar_tinfo *ret = NULL;
     if (d && !strchr(d, '.')) ret = ar_map_get(&ex->rets, d);
     else if (d && ex->cls && strncmp(d, "self.", 5) == 0 && !strchr(d + 5, '.'))
-      ret = ar_map_get(&ex->rets, ar__printf(ex, "%s.%s", ex->cls, d + 5));
+      ret = ar_map_get(&ex->rets, ar__tmpf(ex, "%s.%s", ex->cls, d + 5));
     if (ret && (!d || !lookup(ex, d))) return *ret;
     if (d && (strcmp(d, "cast") == 0 || strcmp(d, "typing.cast") == 0)) { /* cast(M, x) */
       const char *c = arg_class(ex, args);
-      return make_t(T_INSTANCE, c, AR_CONF_CERTAIN, c ? ar__printf(ex, "cast(%s, …)", c) : NULL);
+      return make_t(T_INSTANCE, c, AR_CONF_CERTAIN, c ? ar__tmpf(ex, "cast(%s, …)", c) : NULL);
     }
     if (d && strcmp(ar__last(d), "aliased") == 0) { /* aliased(M): the class under another name */
       const char *c = arg_class(ex, args);
-      return make_t(T_CLASS, c, AR_CONF_CERTAIN, c ? ar__printf(ex, "aliased(%s)", c) : NULL);
+      return make_t(T_CLASS, c, AR_CONF_CERTAIN, c ? ar__tmpf(ex, "aliased(%s)", c) : NULL);
     }
     if (d && strcmp(ar__last(d), "select") == 0) {
       const char *m = arg_class(ex, args);
-      return make_t(T_STMT, m, AR_CONF_LIKELY, m ? ar__printf(ex, "select(%s)", m) : NULL);
+      return make_t(T_STMT, m, AR_CONF_LIKELY, m ? ar__tmpf(ex, "select(%s)", m) : NULL);
     }
     const char *last = d ? ar__last(d) : "";
     if (d && last[0] >= 'A' && last[0] <= 'Z' && names_class(ex, d))
       /* M(...): a constructor, when phase 2 finds that M is a model */
-      return make_t(T_INSTANCE, d, AR_CONF_LIKELY, ar__printf(ex, "%s(…)", d));
+      return make_t(T_INSTANCE, d, AR_CONF_LIKELY, ar__tmpf(ex, "%s(…)", d));
   }
   if (!ar__is(ex, fn, SYM_attribute)) return none_t();
   TSNode obj = ar__field(ex, fn, FLD_object);
   const char *m = ar__text(ex, ar__field(ex, fn, FLD_attribute));
   if (strcmp(m, "query") == 0 || strcmp(m, "select") == 0) {
     const char *c = arg_class(ex, args);
-    return make_t(T_STMT, c, AR_CONF_LIKELY, c ? ar__printf(ex, "query(%s)", c) : NULL);
+    return make_t(T_STMT, c, AR_CONF_LIKELY, c ? ar__tmpf(ex, "query(%s)", c) : NULL);
   }
   if ((strcmp(m, "get") == 0 || strcmp(m, "get_one") == 0 || strcmp(m, "merge") == 0 ||
        strcmp(m, "get_or_404") == 0) && !ts_node_is_null(ar__arg0(ex, args))) {
     const char *c = arg_class(ex, args);
     if (c && ts_node_named_child_count(args) >= 2)
-      return loaded_t(T_INSTANCE, c, AR_CONF_LIKELY, ar__printf(ex, "session.%s(%s, …)", m, c));
+      return loaded_t(T_INSTANCE, c, AR_CONF_LIKELY, ar__tmpf(ex, "session.%s(%s, …)", m, c));
   }
   if (strcmp(m, "execute") == 0 || strcmp(m, "scalars") == 0 || strcmp(m, "exec") == 0) {
     /* SQLModel's session.exec(select(M)) yields M's, like scalars(). */
@@ -311,7 +319,7 @@ static ar_tinfo infer_call(ar_extractor *ex, TSNode call, int depth)
   ar_tinfo s = infer(ex, obj, depth + 1);
   if (s.kind == T_INSTANCE && !strchr(s.name, '@') && !strchr(s.name, '(')) {
     /* obj.method(…) on a known class: what its return annotation says (phase 2). */
-    const char *mcall = ar__printf(ex, "%s.%s()", s.name, m);
+    const char *mcall = ar__tmpf(ex, "%s.%s()", s.name, m);
     return make_t(T_INSTANCE, mcall, AR_CONF_LIKELY, mcall); /* evidence: "assigned from C.m()" */
   }
   if (s.kind == T_NONE || s.kind == T_INSTANCE || s.kind == T_LIST || s.kind == T_CLASS) return none_t();
@@ -323,7 +331,7 @@ static ar_tinfo infer_call(ar_extractor *ex, TSNode call, int depth)
     if (j && names_class(ex, j) && ar__is(ex, a0, SYM_attribute)) {
       const char *dot = strrchr(j, '.');
       ar_tinfo jt = infer(ex, ar__field(ex, a0, FLD_object), depth + 1);
-      s.joined = jt.kind == T_NONE ? ar__printf(ex, "%.*s@%s*", (int)(dot - j), j, dot + 1) : "";
+      s.joined = jt.kind == T_NONE ? ar__tmpf(ex, "%.*s@%s*", (int)(dot - j), j, dot + 1) : "";
       /* the dotted prefix could itself name a class (M.rel) or an alias: phase 2 decides */
     } else if (j && names_class(ex, j)) {
       s.joined = j;
@@ -367,8 +375,8 @@ static ar_tinfo imported_call(ar_extractor *ex, TSNode fn)
     }
     if (!module) return none_t();
   }
-  return make_t(T_INSTANCE, ar__printf(ex, "%s()", d), AR_CONF_LIKELY,
-                ar__printf(ex, "%s(), by its return annotation", d));
+  return make_t(T_INSTANCE, ar__tmpf(ex, "%s()", d), AR_CONF_LIKELY,
+                ar__tmpf(ex, "%s(), by its return annotation", d));
 }
 
 static ar_tinfo infer(ar_extractor *ex, TSNode e, int depth)
@@ -405,10 +413,10 @@ static ar_tinfo infer(ar_extractor *ex, TSNode e, int depth)
     if (strcmp(a, "query") == 0) { /* Flask-SQLAlchemy M.query */
       const char *d = ar__dotted(ex, obj);
       if (d && names_class(ex, d))
-        return make_t(T_STMT, d, AR_CONF_LIKELY, ar__printf(ex, "%s.query", d));
+        return make_t(T_STMT, d, AR_CONF_LIKELY, ar__tmpf(ex, "%s.query", d));
     }
     if (ar__text_eq(ex, obj, "self")) {
-      const char *key = ar__printf(ex, "self.%s", a);
+      const char *key = ar__tmpf(ex, "self.%s", a);
       const ar_tinfo *t = lookup(ex, key);
       if (t) return *t;
     }
@@ -416,7 +424,7 @@ static ar_tinfo infer(ar_extractor *ex, TSNode e, int depth)
      * phase 2 follows the relationship to its target when it holds one object. */
     ar_tinfo o = infer(ex, obj, depth + 1);
     if (o.kind == T_INSTANCE && !strchr(o.name, '(')) {
-      ar_tinfo t = loaded_t(T_INSTANCE, ar__printf(ex, "%s@%s", o.name, a),
+      ar_tinfo t = loaded_t(T_INSTANCE, ar__tmpf(ex, "%s@%s", o.name, a),
                             o.conf < AR_CONF_LIKELY ? o.conf : AR_CONF_LIKELY,
                             o.evidence ? o.evidence : o.name); /* the base's evidence */
       return t;
@@ -460,7 +468,7 @@ static void bind_target(ar_extractor *ex, TSNode target, ar_tinfo t)
     ex->stack.len = base;
   } else if (ar__is(ex, target, SYM_attribute) &&
              ar__text_eq(ex, ar__field(ex, target, FLD_object), "self")) {
-    bind(ex, ar__printf(ex, "self.%s", ar__text(ex, ar__field(ex, target, FLD_attribute))), t);
+    bind(ex, ar__tmpf(ex, "self.%s", ar__text(ex, ar__field(ex, target, FLD_attribute))), t);
   }
 }
 
@@ -475,7 +483,7 @@ static ar_tinfo element_of(ar_extractor *ex, ar_tinfo t)
   }
   /* for item in order.items: a relationship that holds a collection ("Order@items[]") */
   if (t.kind == T_INSTANCE && strchr(t.name, '@') && !strchr(t.name, '['))
-    return loaded_t(T_INSTANCE, ar__printf(ex, "%s[]", t.name), c, t.evidence);
+    return loaded_t(T_INSTANCE, ar__tmpf(ex, "%s[]", t.name), c, t.evidence);
   return none_t();
 }
 
@@ -526,7 +534,7 @@ static void attribute_ref(ar_extractor *ex, TSNode at, bool write)
     const char *camel = ex->guess ? camel_case(ex, v) : NULL;
     if (camel) {
       add_ref(ex, write ? AR_REF_WRITE : AR_REF_READ, camel, attr, an, AR_CONF_POSSIBLE,
-              ar__printf(ex, "guessed from the name '%s'", v));
+              ar__tmpf(ex, "guessed from the name '%s'", v));
       ex->file->refs.items[ex->file->refs.len - 1].flags |= AR_REF_GUESS;
     }
   }
@@ -738,14 +746,14 @@ static void walk_assignment(ar_extractor *ex, TSNode asg)
     bool is_list = false;
     const char *c = ar__type_class(ex, type, &is_list);
     t = make_t(is_list ? T_LIST : T_INSTANCE, c && names_class(ex, c) ? c : NULL, AR_CONF_CERTAIN,
-               c ? ar__printf(ex, "annotated %s", ar__text(ex, type)) : NULL);
+               c ? ar__tmpf(ex, "annotated %s", ar__text(ex, type)) : NULL);
   } else {
     TSNode value = right;
     while (ar__is(ex, value, SYM_assignment)) value = ar__field(ex, value, FLD_right);
     t = infer(ex, value, 0);
     if (t.kind != T_NONE && t.evidence && strncmp(t.evidence, "assigned from ", 14) != 0 &&
         strncmp(t.evidence, "annotated ", 10) != 0)
-      t.evidence = ar__printf(ex, "assigned from %s", t.evidence);
+      t.evidence = ar__tmpf(ex, "assigned from %s", t.evidence);
     if (ar__is(ex, left, SYM_identifier)) {
       /* A variable declared with a type keeps it when re-assigned. */
       const ar_tinfo *prev = lookup(ex, ar__text(ex, left));
@@ -811,7 +819,7 @@ static ar_tinfo isinstance_tested(ar_extractor *ex, TSNode cond, const char **va
   *var = ar__text(ex, a);
   const char *d = ar__dotted(ex, c);
   if (!d || !names_class(ex, d)) return none_t();
-  ar_tinfo t = make_t(T_INSTANCE, d, AR_CONF_CERTAIN, ar__printf(ex, "isinstance(%s, %s)", *var, d));
+  ar_tinfo t = make_t(T_INSTANCE, d, AR_CONF_CERTAIN, ar__tmpf(ex, "isinstance(%s, %s)", *var, d));
   const ar_tinfo *prev = lookup(ex, *var);
   if (prev) t.loaded = prev->loaded;
   return t;
@@ -858,7 +866,7 @@ static void walk_params(ar_extractor *ex, TSNode params, bool method)
        * __init__, whose writes are what define the instance's names. */
       if (ex->cls && ex->cls_may_map && ar__is(ex, p, SYM_identifier) && ar__text_eq(ex, p, "self") &&
           strcmp(ar__last(ex->func), "__init__") != 0 && ar_map_get(&ex->known, ex->cls)) {
-        ar_tinfo t = make_t(T_INSTANCE, ex->cls, AR_CONF_LIKELY, ar__printf(ex, "self in %s", ex->func));
+        ar_tinfo t = make_t(T_INSTANCE, ex->cls, AR_CONF_LIKELY, ar__tmpf(ex, "self in %s", ex->func));
         t.self = true;
         bind(ex, "self", t);
       }
@@ -882,7 +890,7 @@ static void walk_params(ar_extractor *ex, TSNode params, bool method)
       const char *c = ar__type_class(ex, type, &is_list);
       if (c && names_class(ex, c))
         t = make_t(is_list ? T_LIST : T_INSTANCE, c, AR_CONF_CERTAIN,
-                   ar__printf(ex, "parameter annotated %s", ar__text(ex, type)));
+                   ar__tmpf(ex, "parameter annotated %s", ar__text(ex, type)));
     }
     bind(ex, ar__text(ex, name), t);
   }
@@ -992,7 +1000,7 @@ static void bind_row_tuple(ar_extractor *ex, TSNode left, TSNode right)
       TSNode t = ex->stack.items[base + i];
       if (ar__is(ex, t, SYM_identifier))
         bind(ex, ar__text(ex, t), loaded_t(T_INSTANCE, ents[i], AR_CONF_LIKELY,
-                                            ar__printf(ex, "row of query(…%s…)", ents[i])));
+                                            ar__tmpf(ex, "row of query(…%s…)", ents[i])));
     }
   }
   ex->stack.len = base;

@@ -74,6 +74,22 @@ void ar_arena_dispose(ar_arena *a)
   a->head = NULL;
 }
 
+void ar_arena_reset(ar_arena *a)
+{
+  ar_arena_block *keep = NULL, *b = a->head;
+  while (b) { /* keep the first block of the standard size; big and debug blocks go */
+    ar_arena_block *next = b->next;
+    if (!keep && !a->debug && b->size == BLOCK_SIZE) keep = b;
+    else free(b);
+    b = next;
+  }
+  if (keep) {
+    keep->next = NULL;
+    keep->used = 0;
+  }
+  a->head = keep;
+}
+
 void *ar_arena_alloc(ar_arena *a, size_t n)
 {
   if (n > SIZE_MAX - 64) oom(n); /* the rounding below would wrap */

@@ -155,6 +155,23 @@ static const char *const pydantic_names[] = {
 static const ar_field framework_field = {.name = "(framework)", .kind = AR_FIELD_ATTR,
                                          .str_len = -1, .nullable = -1};
 
+/* A plain class has no field table (resolve builds them for the kinds align checks):
+ * its own fields, then its bases' depth first, with the table's precedence (the first
+ * definition wins, except that a mapped field beats a name only set in __init__). */
+static const ar_field *walk_field(const ar_class *c, const char *name, int depth)
+{
+  const ar_field *found = NULL;
+  if (depth > 16) return NULL;
+  for (size_t i = 0; i < c->nfields && !(found && found->kind != AR_FIELD_INIT_ONLY); i++)
+    if (strcmp(c->fields[i].name, name) == 0 && (!found || c->fields[i].kind != AR_FIELD_INIT_ONLY))
+      found = &c->fields[i];
+  for (size_t i = 0; c->rbases && i < c->nbases && !(found && found->kind != AR_FIELD_INIT_ONLY); i++) {
+    const ar_field *f = c->rbases[i] ? walk_field(c->rbases[i], name, depth + 1) : NULL;
+    if (f && (!found || f->kind != AR_FIELD_INIT_ONLY)) found = f;
+  }
+  return found;
+}
+
 const ar_field *ar_class_field(const ar_class *cls, const char *name, bool on_class)
 {
   /* Dunder and private names (__table__, _sa_instance_state, __members__) belong to the
@@ -166,7 +183,7 @@ const ar_field *ar_class_field(const ar_class *cls, const char *name, bool on_cl
   if (cls->flags & AR_CLASS_PYDANTIC)
     for (size_t i = 0; pydantic_names[i]; i++)
       if (strcmp(name, pydantic_names[i]) == 0) return &framework_field;
-  const ar_field *f = ar_map_get(&cls->all_fields, name);
+  const ar_field *f = cls->all_fields.cap ? ar_map_get(&cls->all_fields, name) : walk_field(cls, name, 0);
   if (f && on_class && f->kind == AR_FIELD_INIT_ONLY) return NULL;
   return f;
 }

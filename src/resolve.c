@@ -331,32 +331,29 @@ static int class_kind(ar_run *run, ar_class *c)
   return c->kind;
 }
 
-/* Own fields first, then each base's in order: a name keeps its first (most derived)
- * definition, except that a mapped field beats a name only set in __init__. */
-static void build_fields(ar_class *c, int depth)
+/* Adds `c`'s own fields, then each base's in order, to `into`: a name keeps its first
+ * (most derived) definition, except that a mapped field beats a name only set in
+ * __init__. Walking the bases' own fields, depth first, gives what merging each base's
+ * finished table would, without a table for every plain mixin and service class. */
+static void merge_fields(ar_map *into, const ar_class *c, int depth)
 {
-  if (c->all_fields.cap || depth > MAX_DEPTH) return;
-  ar_map_put(&c->all_fields, "\x01", NULL); /* mark as built (cycle guard); never a name */
+  if (depth > MAX_DEPTH) return;
   for (size_t i = 0; i < c->nfields; i++) {
     ar_field *f = &c->fields[i];
-    ar_field *prev = ar_map_get(&c->all_fields, f->name);
+    ar_field *prev = ar_map_get(into, f->name);
     if (!prev || (prev->kind == AR_FIELD_INIT_ONLY && f->kind != AR_FIELD_INIT_ONLY))
-      ar_map_put(&c->all_fields, f->name, f);
+      ar_map_put(into, f->name, f);
   }
-  for (size_t i = 0; i < c->nbases; i++) {
-    ar_class *b = c->rbases ? c->rbases[i] : NULL;
-    if (!b) continue;
-    build_fields(b, depth + 1);
-    size_t it = 0;
-    const char *key;
-    void *val;
-    while (ar_map_next(&b->all_fields, &it, &key, &val)) {
-      if (!val) continue;
-      ar_field *prev = ar_map_get(&c->all_fields, key);
-      if (!prev || (prev->kind == AR_FIELD_INIT_ONLY && ((ar_field *)val)->kind != AR_FIELD_INIT_ONLY))
-        ar_map_put(&c->all_fields, key, val);
-    }
-  }
+  for (size_t i = 0; c->rbases && i < c->nbases; i++)
+    if (c->rbases[i]) merge_fields(into, c->rbases[i], depth + 1);
+}
+
+/* The table of every field a class has, own and inherited: only for the kinds align
+ * and the reports look fields up in (models, enums, declarative bases). */
+static void build_fields(ar_class *c)
+{
+  if (c->kind != AR_KIND_MODEL && c->kind != AR_KIND_ENUM && c->kind != AR_KIND_DECL_BASE) return;
+  merge_fields(&c->all_fields, c, 0);
 }
 
 typedef struct sub_edge {
@@ -452,7 +449,7 @@ void ar_resolve_run(ar_run *run, ar_diag *dg)
   }
   for (size_t i = 0; i < run->files.len; i++)
     for (size_t j = 0; j < run->files.items[i]->classes.len; j++)
-      build_fields(run->files.items[i]->classes.items[j], 0);
+      build_fields(run->files.items[i]->classes.items[j]);
   /* relationship(..., backref="x") adds x to the target model and its subclasses: found
    * through a base -> subclass index, so the cost is the size of the subtree, not of the
    * whole scan for every backref. */

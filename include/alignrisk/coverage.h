@@ -66,6 +66,11 @@ AR_NODISCARD int ar_cov_load_mem(ar_cov *cov, const char *data, size_t size, con
  *  basename) plus O(lines) to unpack the entry the first time. */
 const ar_cov_file *ar_cov_lookup(ar_cov *cov, const char *relpath);
 
+/** Free the arrays that ar_cov_lookup() or ar_cov_decode() unpacked in `f`, an entry of
+ *  `cov` (its other members stay valid; the next lookup unpacks them again). For callers
+ *  that visit every file once: memory then holds one file's lines, not the report's. */
+void ar_cov_release(ar_cov *cov, const ar_cov_file *f);
+
 /** Hits for `line`: -1 when the line is not a statement the report measured (or `f` is
  *  NULL, or its arrays are not unpacked). O(log lines). */
 long ar_cov_line_hits(const ar_cov_file *f, uint32_t line);

@@ -24,6 +24,9 @@ typedef struct ar_arena {
 
 void ar_arena_init(ar_arena *a);
 void ar_arena_dispose(ar_arena *a);
+/** Free everything allocated from `a` but keep one block for reuse: for an arena of
+ *  per-item scratch, emptied before each item. */
+void ar_arena_reset(ar_arena *a);
 /** n bytes, 16-aligned, zeroed. Borrowed: lives as long as the arena. */
 void *ar_arena_alloc(ar_arena *a, size_t n);
 /** Copies of strings into the arena. Borrowed: live as long as the arena. */

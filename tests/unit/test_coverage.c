@@ -291,6 +291,45 @@ static void test_lookup_table(void **state)
   ar_diag_dispose(&dg);
 }
 
+/* Release gives back a file's unpacked arrays; the next lookup brings back the same data. */
+static void test_release_and_lookup_again(void **state)
+{
+  (void)state;
+  static const char doc[] =
+      "<coverage><packages><package><classes><class filename=\"app/m.py\"><lines>"
+      "<line number=\"3\" hits=\"2\"/><line number=\"4\" hits=\"0\"/>"
+      "<line number=\"9\" hits=\"1\" branch=\"true\" condition-coverage=\"50% (1/2)\"/>"
+      "</lines></class></classes></package></packages></coverage>";
+  ar_diag dg;
+  ar_diag_init(&dg, NULL);
+  ar_cov *cov = ar_cov_new();
+  assert_int_equal(ar_cov_load_mem(cov, doc, strlen(doc), "r.xml", &dg), 0);
+  for (int round = 0; round < 3; round++) {
+    const ar_cov_file *f = ar_cov_lookup(cov, "app/m.py");
+    assert_non_null(f);
+    assert_non_null(f->lines);
+    assert_int_equal(f->nlines, 3);
+    assert_int_equal(f->lines[2], 9);
+    assert_int_equal(ar_cov_line_hits(f, 3), 2);
+    assert_int_equal(ar_cov_line_hits(f, 4), 0);
+    assert_non_null(f->br_total);
+    assert_int_equal(f->br_total[2], 2);
+    assert_int_equal(f->br_covered[2], 1);
+    ar_cov_release(cov, f);
+    /* The arrays are gone; what is always valid stays. */
+    assert_null(f->lines);
+    assert_null(f->hits);
+    assert_null(f->br_total);
+    assert_int_equal(f->nlines, 3);
+    assert_int_equal(f->nmissed, 1);
+    assert_true(f->matched);
+    assert_int_equal(ar_cov_line_hits(f, 3), -1);
+  }
+  ar_cov_release(cov, NULL); /* harmless */
+  ar_cov_free(cov);
+  ar_diag_dispose(&dg);
+}
+
 static void test_lookup_ties_deterministic(void **state)
 {
   (void)state;
@@ -1131,6 +1170,7 @@ int main(void)
       cmocka_unit_test(test_duplicate_classes_merge),
       cmocka_unit_test(test_failed_load_changes_nothing),
       cmocka_unit_test(test_lookup_table),
+      cmocka_unit_test(test_release_and_lookup_again),
       cmocka_unit_test(test_lookup_ties_deterministic),
       cmocka_unit_test(test_lookup_several_sources),
       cmocka_unit_test(test_lookup_many_files),

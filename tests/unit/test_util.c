@@ -130,6 +130,43 @@ static void test_arena_normal(void **state)
   ar_arena_dispose(&a);
 }
 
+/* Reset keeps one standard block for reuse and frees the rest; what follows still works. */
+static void test_arena_reset(void **state)
+{
+  (void)state;
+  unsetenv("AR_ARENA_DEBUG");
+  ar_arena a;
+  ar_arena_init(&a);
+  ar_arena_reset(&a); /* an empty arena */
+  assert_null(a.head);
+  for (int round = 0; round < 3; round++) {
+    for (int i = 0; i < 5000; i++) { /* several blocks */
+      char *p = ar_arena_printf(&a, "scratch-%d", i);
+      assert_string_equal(p, ar_arena_printf(&a, "scratch-%d", i));
+    }
+    memset(ar_arena_alloc(&a, 1u << 20), 0xAB, 1u << 20); /* a block of its own */
+    ar_arena_reset(&a);
+    assert_non_null(a.head); /* one block kept */
+    const void *kept = a.head;
+    unsigned char *p = ar_arena_alloc(&a, 100), *q = ar_arena_alloc(&a, 16);
+    assert_ptr_equal(a.head, kept); /* served from the kept block, from its start on */
+    assert_ptr_equal(q, p + 112);
+    for (int i = 0; i < 100; i++) assert_int_equal(p[i], 0);
+    check_arena_basics(&a);
+  }
+  ar_arena_dispose(&a);
+  assert_null(a.head);
+
+  setenv("AR_ARENA_DEBUG", "1", 1); /* debug blocks are never kept */
+  ar_arena_init(&a);
+  unsetenv("AR_ARENA_DEBUG");
+  for (int i = 0; i < 10; i++) (void)ar_arena_alloc(&a, 8);
+  ar_arena_reset(&a);
+  assert_null(a.head);
+  assert_string_equal(ar_arena_strdup(&a, "after"), "after");
+  ar_arena_dispose(&a);
+}
+
 static void test_arena_debug_env(void **state)
 {
   static const struct { const char *value; bool want; } rows[] = {
@@ -547,6 +584,7 @@ int main(void)
       cmocka_unit_test(test_strerror_table),
       cmocka_unit_test(test_xalloc),
       cmocka_unit_test(test_arena_normal),
+      cmocka_unit_test(test_arena_reset),
       cmocka_unit_test(test_arena_debug_env),
       cmocka_unit_test(test_arena_debug_mode),
       cmocka_unit_test(test_buf_basic),
