@@ -53,7 +53,6 @@ int ar_extractor_new(ar_extractor **out, ar_diag *dg)
   ar_map_init(&ex->aliases);
   ar_map_init(&ex->col_aliases);
   ar_map_init(&ex->rets);
-  ar_map_init(&ex->intern);
   ar_arena_init(&ex->tmp);
   *out = ex;
   return AR_OK;
@@ -70,12 +69,13 @@ void ar_extractor_free(ar_extractor *ex)
   AR_VEC_FREE(&ex->env);
   AR_VEC_FREE(&ex->probed);
   AR_VEC_FREE(&ex->scratch);
+  for (size_t i = 0; i < sizeof ex->spare / sizeof *ex->spare; i++) free(ex->spare[i].items);
   ar_map_dispose(&ex->known);
   ar_map_dispose(&ex->used);
   ar_map_dispose(&ex->aliases);
   ar_map_dispose(&ex->col_aliases);
   ar_map_dispose(&ex->rets);
-  ar_map_dispose(&ex->intern);
+  ar_intern_dispose(&ex->intern);
   ar_arena_dispose(&ex->tmp);
   free(ex);
 }
@@ -108,11 +108,7 @@ const char *ar__intern(ar_extractor *ex, const char *p, size_t n)
 {
   /* Every visit asks for names again; interning keeps one copy of each, so memory follows
    * the number of distinct names, not the number of references. */
-  const char *hit = ar_map_get_n(&ex->intern, p, n);
-  if (hit) return hit;
-  char *copy = ar_arena_strndup(ex->arena, p, n);
-  ar_map_put(&ex->intern, copy, copy);
-  return copy;
+  return ar_intern_n(&ex->intern, p, n);
 }
 
 const char *ar__printf(ar_extractor *ex, const char *fmt, ...)
@@ -1112,6 +1108,20 @@ static void find_suppressions(ar_extractor *ex)
   }
 }
 
+/* A file's vectors grow in the extractor's spare storage (lend), then move into the arena
+ * at their final size (settle): no realloc churn and no half-empty tails on the heap that
+ * tree-sitter's own allocations would have to work around. */
+#define LEND(v, k) ((v)->items = ex->spare[k].items, (v)->cap = ex->spare[k].cap, (v)->len = 0)
+#define SETTLE(v, k)                                                                               \
+  do {                                                                                             \
+    void *kept_ = (v)->len ? ar_arena_alloc(ex->arena, (v)->len * sizeof(*(v)->items)) : NULL;     \
+    if (kept_) memcpy(kept_, (v)->items, (v)->len * sizeof(*(v)->items));                          \
+    ex->spare[k].items = (v)->items;                                                               \
+    ex->spare[k].cap = (v)->cap;                                                                   \
+    (v)->items = kept_;                                                                            \
+    (v)->cap = (v)->len;                                                                           \
+  } while (0)
+
 void ar_extract_file(ar_extractor *ex, ar_file *file, const TSTree *tree, const char *src,
                      size_t len, ar_arena *arena, ar_diag *dg)
 {
@@ -1119,12 +1129,19 @@ void ar_extract_file(ar_extractor *ex, ar_file *file, const TSTree *tree, const 
   ex->file = file;
   ex->src = src;
   ex->len = len;
-  if (ex->interned_in != arena) { /* interned strings live in the arena they came from */
-    ar_map_dispose(&ex->intern);
-    ex->interned_in = arena;
+  if (ex->intern.arena != arena) { /* interned strings live in the arena they came from */
+    ar_intern_dispose(&ex->intern);
+    ar_intern_init(&ex->intern, arena);
   }
   ex->arena = arena;
   ex->dg = dg;
+  LEND(&file->refs, 0);
+  LEND(&file->imports, 1);
+  LEND(&file->funcs, 2);
+  LEND(&file->classes, 3);
+  LEND(&file->decls, 4);
+  LEND(&file->suppress, 5);
+  LEND(&file->all_names, 6);
   ex->func = "<module>";
   ex->ctx = NULL;
   ex->guard = 0;
@@ -1143,6 +1160,7 @@ void ar_extract_file(ar_extractor *ex, ar_file *file, const TSTree *tree, const 
   ex->star = false;
   ex->cls = NULL;
   memset(ex->dcache, 0, sizeof ex->dcache); /* node identities are per tree */
+  memset(ex->fcache, 0, sizeof ex->fcache);
   if (ex->have_cursor) {
     ts_tree_cursor_delete(&ex->cursor);
     ex->have_cursor = false;
@@ -1172,12 +1190,14 @@ void ar_extract_file(ar_extractor *ex, ar_file *file, const TSTree *tree, const 
   collect_known(ex, root, 0);
   collect_returns(ex, root, 0);
   module_block(ex, root);
-  /* The vectors stop growing here: give back what doubling reserved. */
-  AR_VEC_SHRINK(&file->refs);
-  AR_VEC_SHRINK(&file->imports);
-  AR_VEC_SHRINK(&file->funcs);
-  AR_VEC_SHRINK(&file->classes);
-  AR_VEC_SHRINK(&file->decls);
+  /* The vectors stop growing here. */
+  SETTLE(&file->refs, 0);
+  SETTLE(&file->imports, 1);
+  SETTLE(&file->funcs, 2);
+  SETTLE(&file->classes, 3);
+  SETTLE(&file->decls, 4);
+  SETTLE(&file->suppress, 5);
+  SETTLE(&file->all_names, 6);
   if (ex->have_cursor) {
     ts_tree_cursor_delete(&ex->cursor);
     ex->have_cursor = false;

@@ -7,6 +7,7 @@
 #define AR_EXTRACT_INT_H
 
 #include "alignrisk/extract.h"
+#include "alignrisk/intern.h"
 #include "alignrisk/map.h"
 #include "alignrisk/vec.h"
 
@@ -69,12 +70,18 @@ typedef struct ar_binding {
 } ar_binding;
 
 #define AR_DOTTED_CACHE 256
+#define AR_FIELD_CACHE 1024
 
 struct ar_extractor {
   struct {
     const void *id, *tree;
     const char *value;
   } dcache[AR_DOTTED_CACHE]; /* ar__dotted results by node identity (this file only) */
+  struct {
+    const void *id;
+    int fld;
+    TSNode node;
+  } fcache[AR_FIELD_CACHE]; /* ar__field results by node identity and field (this file only) */
   TSSymbol sym[SYM__COUNT];
   TSFieldId fld[FLD__COUNT];
   TSTreeCursor cursor;
@@ -83,8 +90,12 @@ struct ar_extractor {
   AR_VEC(ar_binding) env;
   AR_VEC(const char *) probed; /* names probed with hasattr/getattr(x, n, d) */
   AR_VEC(char) scratch;
-  ar_map intern;  /* string -> the same string in `interned_in`: names repeat across files */
-  ar_arena *interned_in;
+  struct {
+    void *items;
+    size_t cap;
+  } spare[7]; /* storage the file vectors grow in during extraction, reused file after file
+                 (settle() in extract.c copies each file's vectors into the arena) */
+  ar_intern intern; /* one copy of each name in the worker's arena: names repeat across files */
   ar_arena tmp;  /* this file's scratch (evidence, inferred names, lookup keys): emptied
                     per file; add_ref and the other keepers intern what they keep */
   ar_map known;  /* names of this file that may name a class: imports, classes, aliases */
@@ -116,9 +127,18 @@ static inline bool ar__is(const ar_extractor *ex, TSNode n, int sym)
 {
   return !ts_node_is_null(n) && ts_node_symbol(n) == ex->sym[sym];
 }
-static inline TSNode ar__field(const ar_extractor *ex, TSNode n, int fld)
+/** Child `fld` of `n`. Cached by node and field: half the lookups of a file repeat one made
+ *  moments before (a call's function, an assignment's sides), and each lookup walks the
+ *  node's children from the first. */
+static inline TSNode ar__field(ar_extractor *ex, TSNode n, int fld)
 {
-  return ts_node_child_by_field_id(n, ex->fld[fld]);
+  size_t slot = ((((uintptr_t)n.id >> 4) * 31u) + (size_t)fld) & (AR_FIELD_CACHE - 1);
+  if (ex->fcache[slot].id == n.id && ex->fcache[slot].fld == fld && n.id) return ex->fcache[slot].node;
+  TSNode r = ts_node_child_by_field_id(n, ex->fld[fld]);
+  ex->fcache[slot].id = n.id;
+  ex->fcache[slot].fld = fld;
+  ex->fcache[slot].node = r;
+  return r;
 }
 /** Push the (named, when `named`) children of `n` on the stack; returns the base index.
  *  Read them with ex->stack.items[base + i]; release with ex->stack.len = base. */

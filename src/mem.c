@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT
  * mem.c - aborting allocators and the bump arena.
- * Blocks are chained; a request bigger than the block size gets a block of its own. */
+ * Blocks are chained; a request bigger than a quarter of the block size gets a block of
+ * its own. Blocks are mapped from the kernel, not taken from malloc: an arena lives for the
+ * whole run, and its blocks on malloc's heap would sit between the short-lived nodes that
+ * tree-sitter allocates and frees by the million, fragmenting the heap it reuses. */
 #include "alignrisk/mem.h"
 
 #include <stdarg.h>
@@ -8,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 AR_NORETURN static void oom(size_t n)
 {
@@ -48,13 +53,45 @@ char *ar_xstrndup(const char *s, size_t n)
 
 /* ---- arena ---------------------------------------------------------------------------- */
 
-#define BLOCK_SIZE (64u * 1024u)
+#define BLOCK_SIZE (256u * 1024u)
 
 typedef struct ar_arena_block {
   struct ar_arena_block *next;
   size_t used, size;
+  size_t mapped;  /* bytes mapped for the block; 0: malloc'd (AR_ARENA_DEBUG) */
+  bool standard;  /* a shared block of BLOCK_SIZE (not one request's own) */
   _Alignas(16) unsigned char data[];
 } ar_arena_block;
+
+static ar_arena_block *block_new(bool debug, size_t size)
+{
+  ar_arena_block *b;
+  size_t bytes = sizeof(*b) + size, mapped = 0;
+  if (debug) {
+    b = ar_xmalloc(bytes);
+  } else {
+    long page = sysconf(_SC_PAGESIZE);
+    size_t pg = page > 0 ? (size_t)page : 4096;
+    if (bytes > SIZE_MAX - pg) oom(size);
+    mapped = (bytes + pg - 1) / pg * pg;
+    void *m = mmap(NULL, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) oom(mapped);
+    b = m;
+    size = mapped - sizeof(*b); /* the page rounding is usable too */
+  }
+  b->next = NULL;
+  b->used = 0;
+  b->size = size;
+  b->mapped = mapped;
+  b->standard = false;
+  return b;
+}
+
+static void block_free(ar_arena_block *b)
+{
+  if (b->mapped) munmap(b, b->mapped);
+  else free(b);
+}
 
 void ar_arena_init(ar_arena *a)
 {
@@ -68,7 +105,7 @@ void ar_arena_dispose(ar_arena *a)
   ar_arena_block *b = a->head;
   while (b) {
     ar_arena_block *next = b->next;
-    free(b);
+    block_free(b);
     b = next;
   }
   a->head = NULL;
@@ -79,8 +116,8 @@ void ar_arena_reset(ar_arena *a)
   ar_arena_block *keep = NULL, *b = a->head;
   while (b) { /* keep the first block of the standard size; big and debug blocks go */
     ar_arena_block *next = b->next;
-    if (!keep && !a->debug && b->size == BLOCK_SIZE) keep = b;
-    else free(b);
+    if (!keep && b->standard) keep = b;
+    else block_free(b);
     b = next;
   }
   if (keep) {
@@ -99,11 +136,10 @@ void *ar_arena_alloc(ar_arena *a, size_t n)
   if (a->debug || !b || b->size - b->used < need) {
     /* Debug mode: one block per allocation, so each is visible to ASan/valgrind. Big
      * requests get their own block, linked behind the head so the head keeps serving. */
-    size_t size = (a->debug || need > BLOCK_SIZE / 4) ? need : BLOCK_SIZE;
-    ar_arena_block *nb = ar_xmalloc(sizeof(*nb) + size);
-    nb->size = size;
-    nb->used = 0;
-    if (b && size == need && !a->debug) {
+    bool own = a->debug || need > BLOCK_SIZE / 4;
+    ar_arena_block *nb = block_new(a->debug, own ? need : BLOCK_SIZE);
+    nb->standard = !own;
+    if (b && own && !a->debug) {
       nb->next = b->next;
       b->next = nb;
     } else {

@@ -115,13 +115,7 @@ void ar_run_dispose(ar_run *run)
       ar_map_dispose(&c->all_fields);
       free(c->rbases);
     }
-    AR_VEC_FREE(&f->imports);
-    AR_VEC_FREE(&f->classes);
-    AR_VEC_FREE(&f->decls);
-    AR_VEC_FREE(&f->refs);
-    AR_VEC_FREE(&f->funcs);
-    AR_VEC_FREE(&f->suppress);
-    AR_VEC_FREE(&f->all_names);
+    /* The file's vectors live in a worker arena (extraction settles them there). */
     ar_map_dispose(&f->symbols);
     ar_map_dispose(&f->resolved);
   }

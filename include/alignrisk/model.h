@@ -247,6 +247,8 @@ struct ar_file {
   const char *module; /* dotted module name from the path */
   uint32_t flags;
   uint32_t nlines, statements;
+  /* Phase 1. Arena-owned once extraction settles them (in the arena of the worker that
+   * extracted the file): never freed one by one, never grown after extraction. */
   AR_VEC(ar_import) imports;
   AR_VEC(ar_class *) classes;
   AR_VEC(ar_decl) decls;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT
  * test_util.c - unit tests for the utility layer: status text, aborting allocators, the
- * arena (normal and AR_ARENA_DEBUG mode), ar_buf with its cap, AR_VEC, ar_map (hashing,
- * growth, iteration) and the ar_diag sink's line format, counting and thread safety. */
+ * arena (normal and AR_ARENA_DEBUG mode, reset), the ar_intern string pool, ar_buf with its cap,
+ * AR_VEC, ar_map (hashing, growth, iteration) and the ar_diag sink's line format, counting and
+ * thread safety. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -16,6 +17,7 @@
 #include "alignrisk/base.h"
 #include "alignrisk/buf.h"
 #include "alignrisk/diag.h"
+#include "alignrisk/intern.h"
 #include "alignrisk/map.h"
 #include "alignrisk/mem.h"
 #include "alignrisk/vec.h"
@@ -165,6 +167,69 @@ static void test_arena_reset(void **state)
   assert_null(a.head);
   assert_string_equal(ar_arena_strdup(&a, "after"), "after");
   ar_arena_dispose(&a);
+}
+
+/* One copy per distinct string, whatever the length and the bytes; copies stay put while
+ * the table grows; lookups without inserting. */
+static void test_intern_pool(void **state)
+{
+  (void)state;
+  for (int debug = 0; debug <= 1; debug++) {
+    if (debug) setenv("AR_ARENA_DEBUG", "1", 1);
+    else unsetenv("AR_ARENA_DEBUG");
+    ar_arena a;
+    ar_arena_init(&a);
+    unsetenv("AR_ARENA_DEBUG");
+    ar_intern p;
+    ar_intern_init(&p, &a);
+    assert_null(ar_intern_find(&p, "x", 1)); /* empty pool */
+    enum { N = 20000 };
+    const char **first = calloc(N, sizeof(*first));
+    assert_non_null(first);
+    char buf[64];
+    for (int i = 0; i < N; i++) { /* many growths; lengths 1 to 30, long ones too */
+      int n = snprintf(buf, sizeof buf, "%.*s%d", i % 20, "abcdefghijklmnopqrstuvwxyz", i);
+      first[i] = ar_intern_n(&p, buf, (size_t)n);
+      assert_string_equal(first[i], buf);
+      assert_ptr_not_equal(first[i], buf);
+    }
+    assert_int_equal(p.len, N);
+    assert_true(p.len * 10 <= p.cap * 7);
+    for (int i = 0; i < N; i++) {
+      int n = snprintf(buf, sizeof buf, "%.*s%d", i % 20, "abcdefghijklmnopqrstuvwxyz", i);
+      assert_ptr_equal(ar_intern_n(&p, buf, (size_t)n), first[i]);
+      assert_ptr_equal(ar_intern_find(&p, buf, (size_t)n), first[i]);
+    }
+    assert_int_equal(p.len, N);
+    /* Prefixes, the empty string, embedded NULs and a string longer than a chunk. */
+    const char *abc = ar_intern_n(&p, "abcdef", 3), *ab = ar_intern_n(&p, "abcdef", 2);
+    assert_string_equal(abc, "abc");
+    assert_string_equal(ab, "ab");
+    assert_ptr_not_equal(abc, ab);
+    const char *empty = ar_intern_n(&p, "", 0);
+    assert_string_equal(empty, "");
+    assert_ptr_equal(ar_intern_n(&p, "zzz", 0), empty);
+    const char *nul = ar_intern_n(&p, "a\0b", 3);
+    assert_ptr_not_equal(nul, ar_intern_n(&p, "a\0c", 3));
+    assert_ptr_equal(nul, ar_intern_n(&p, "a\0b", 3));
+    assert_null(ar_intern_find(&p, "a\0d", 3));
+    size_t big = 100000;
+    char *long_s = malloc(big);
+    assert_non_null(long_s);
+    memset(long_s, 'q', big);
+    const char *lc = ar_intern_n(&p, long_s, big);
+    assert_int_equal(strlen(lc), big);
+    assert_ptr_equal(ar_intern_n(&p, long_s, big), lc);
+    free(long_s);
+    /* Strings are packed, not 16-aligned: consecutive short names sit next to each other. */
+    if (!debug) {
+      const char *x = ar_intern_n(&p, "pack-1", 6), *y = ar_intern_n(&p, "pack-2", 6);
+      assert_ptr_equal(y, x + 7);
+    }
+    free(first);
+    ar_intern_dispose(&p);
+    ar_arena_dispose(&a);
+  }
 }
 
 static void test_arena_debug_env(void **state)
@@ -585,6 +650,7 @@ int main(void)
       cmocka_unit_test(test_xalloc),
       cmocka_unit_test(test_arena_normal),
       cmocka_unit_test(test_arena_reset),
+      cmocka_unit_test(test_intern_pool),
       cmocka_unit_test(test_arena_debug_env),
       cmocka_unit_test(test_arena_debug_mode),
       cmocka_unit_test(test_buf_basic),
