@@ -66,6 +66,7 @@ void ar_extractor_free(ar_extractor *ex)
   if (!ex) return;
   if (ex->have_cursor) ts_tree_cursor_delete(&ex->cursor);
   AR_VEC_FREE(&ex->stack);
+  AR_VEC_FREE(&ex->kids_seen);
   AR_VEC_FREE(&ex->env);
   AR_VEC_FREE(&ex->probed);
   AR_VEC_FREE(&ex->scratch);
@@ -85,6 +86,17 @@ void ar_extractor_free(ar_extractor *ex)
 size_t ar__kids(ar_extractor *ex, TSNode n, bool named, size_t *count)
 {
   size_t base = ex->stack.len;
+  /* A third of the calls ask again for a node's children (a call's arguments: for the
+   * first argument, the keywords, then the walk): copied from this file's earlier answer. */
+  size_t slot = (((uintptr_t)n.id >> 4) ^ named) % AR_KIDS_CACHE;
+  if (n.id && ex->kcache[slot].id == n.id && ex->kcache[slot].named == named) {
+    size_t k = ex->kcache[slot].count;
+    AR_VEC_GROW(&ex->stack, base + k);
+    if (k) memcpy(ex->stack.items + base, ex->kids_seen.items + ex->kcache[slot].off, k * sizeof(TSNode));
+    ex->stack.len = base + k;
+    *count = k;
+    return base;
+  }
   /* One cursor, reset per call: walking siblings with it is linear, where ts_node_child(i)
    * would restart from the first child each time. */
   if (!ex->have_cursor) {
@@ -101,6 +113,15 @@ size_t ar__kids(ar_extractor *ex, TSNode n, bool named, size_t *count)
     } while (ts_tree_cursor_goto_next_sibling(&ex->cursor));
   }
   *count = ex->stack.len - base;
+  if (n.id && ex->kids_seen.len + *count <= UINT32_MAX) {
+    AR_VEC_GROW(&ex->kids_seen, ex->kids_seen.len + *count);
+    if (*count) memcpy(ex->kids_seen.items + ex->kids_seen.len, ex->stack.items + base, *count * sizeof(TSNode));
+    ex->kcache[slot].id = n.id;
+    ex->kcache[slot].named = named;
+    ex->kcache[slot].off = (uint32_t)ex->kids_seen.len;
+    ex->kcache[slot].count = (uint32_t)*count;
+    ex->kids_seen.len += *count;
+  }
   return base;
 }
 
@@ -829,7 +850,7 @@ static void extract_class(ar_extractor *ex, TSNode def, TSNode decorated, bool n
   ex->func = ar__printf(ex, "%s", cls->name);
   class_body(ex, cls, &fields, &params, ar__field(ex, def, FLD_body), cls->name);
   ex->func = saved_func;
-  ex->env.len = env_mark;
+  ar__env_truncate(ex, env_mark);
   ex->cls_may_map = saved_may_map;
   /* Move the vectors into the arena: the class outlives this worker's scratch. */
   cls->nbases = bases.len;
@@ -1148,7 +1169,7 @@ void ar_extract_file(ar_extractor *ex, ar_file *file, const TSTree *tree, const 
   ex->depth = 0;
   ex->depth_warned = false;
   ex->stack.len = 0;
-  ex->env.len = 0;
+  ar__env_truncate(ex, 0); /* also retires the last file's inferences: node ids repeat */
   ex->probed.len = 0;
   /* Per-file tables: emptied, their slots kept for the next file. */
   ar_map_clear(&ex->known);
@@ -1161,6 +1182,8 @@ void ar_extract_file(ar_extractor *ex, ar_file *file, const TSTree *tree, const 
   ex->cls = NULL;
   memset(ex->dcache, 0, sizeof ex->dcache); /* node identities are per tree */
   memset(ex->fcache, 0, sizeof ex->fcache);
+  memset(ex->kcache, 0, sizeof ex->kcache);
+  ex->kids_seen.len = 0;
   if (ex->have_cursor) {
     ts_tree_cursor_delete(&ex->cursor);
     ex->have_cursor = false;

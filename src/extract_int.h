@@ -71,6 +71,8 @@ typedef struct ar_binding {
 
 #define AR_DOTTED_CACHE 256
 #define AR_FIELD_CACHE 1024
+#define AR_KIDS_CACHE 256
+#define AR_INFER_CACHE 256
 
 struct ar_extractor {
   struct {
@@ -87,7 +89,21 @@ struct ar_extractor {
   TSTreeCursor cursor;
   bool have_cursor;
   AR_VEC(TSNode) stack; /* children, addressed by index */
+  AR_VEC(TSNode) kids_seen; /* this file's ar__kids results, for kcache to point into */
+  struct {
+    const void *id;
+    uint32_t off, count; /* in kids_seen */
+    bool named;
+  } kcache[AR_KIDS_CACHE]; /* ar__kids results by node identity (this file only) */
   AR_VEC(ar_binding) env;
+  uint64_t env_epoch; /* changes whenever env does (bind, truncate) or a file begins */
+  struct {
+    const void *id;
+    uint64_t epoch;
+    ar_tinfo t;
+  } icache[AR_INFER_CACHE]; /* what an expression was inferred to be, valid for one epoch:
+                               walkers ask again for the same receiver (a target, its
+                               context, the reference, the value) */
   AR_VEC(const char *) probed; /* names probed with hasattr/getattr(x, n, d) */
   AR_VEC(char) scratch;
   struct {
@@ -123,6 +139,12 @@ struct ar_extractor {
 };
 
 /* ---- helpers shared by extract.c and extract_refs.c ---- */
+/** Drop the bindings past `len` (leaving a scope). */
+static inline void ar__env_truncate(ar_extractor *ex, size_t len)
+{
+  ex->env.len = len;
+  ex->env_epoch++;
+}
 static inline bool ar__is(const ar_extractor *ex, TSNode n, int sym)
 {
   return !ts_node_is_null(n) && ts_node_symbol(n) == ex->sym[sym];

@@ -37,6 +37,7 @@ static void add_import(ar_extractor *ex, const char *local, const char *module, 
   if (ex->modules && !ar_map_get(ex->modules, module)) return;
   if (strcmp(local, "*") != 0) ar_map_put(&ex->known, local, (void *)local);
   else ex->star = true;
+  ex->env_epoch++; /* names_class() may answer otherwise now */
 }
 
 void ar__record_import(ar_extractor *ex, TSNode st)
@@ -114,6 +115,7 @@ static void bind(ar_extractor *ex, const char *var, ar_tinfo t)
   /* Rebinding in the same scope replaces; a NONE binding still shadows outer ones. */
   ar_binding b = {.var = var, .t = t};
   AR_VEC_PUSH(&ex->env, b);
+  ex->env_epoch++;
 }
 
 /* Is `name` something that may name a class here (and not a local variable)? */
@@ -379,7 +381,23 @@ static ar_tinfo imported_call(ar_extractor *ex, TSNode fn)
                 ar__tmpf(ex, "%s(), by its return annotation", d));
 }
 
+static ar_tinfo infer_node(ar_extractor *ex, TSNode e, int depth);
+
+/* infer() depends on the node and the bindings only (the file's imports and return
+ * annotations are fixed during the walk), so an answer holds until env changes. */
 static ar_tinfo infer(ar_extractor *ex, TSNode e, int depth)
+{
+  if (depth > 0 || ts_node_is_null(e)) return infer_node(ex, e, depth);
+  size_t slot = ((uintptr_t)e.id >> 4) % AR_INFER_CACHE;
+  if (ex->icache[slot].id == e.id && ex->icache[slot].epoch == ex->env_epoch) return ex->icache[slot].t;
+  ar_tinfo t = infer_node(ex, e, 0);
+  ex->icache[slot].id = e.id;
+  ex->icache[slot].epoch = ex->env_epoch;
+  ex->icache[slot].t = t;
+  return t;
+}
+
+static ar_tinfo infer_node(ar_extractor *ex, TSNode e, int depth)
 {
   if (ts_node_is_null(e) || depth > 32) return none_t();
   if (ar__is(ex, e, SYM_identifier)) {
@@ -507,8 +525,9 @@ static void attribute_ref(ar_extractor *ex, TSNode at, bool write)
 {
   TSNode obj = ar__field(ex, at, FLD_object), an = ar__field(ex, at, FLD_attribute);
   if (ts_node_is_null(obj) || ts_node_is_null(an)) return;
-  const char *attr = ar__text(ex, an);
   ar_tinfo t = infer(ex, obj, 0);
+  const char *attr = NULL; /* named only when a reference is made: most receivers are unknown */
+  if (t.kind == T_INSTANCE || t.kind == T_CLASS) attr = ar__text(ex, an);
   if (t.kind == T_INSTANCE) {
     ar_ref *r = add_ref(ex, write ? AR_REF_WRITE : AR_REF_READ, t.name, attr, an, t.conf, t.evidence);
     if (t.loaded) r->flags |= AR_REF_LOADED;
@@ -522,7 +541,7 @@ static void attribute_ref(ar_extractor *ex, TSNode at, bool write)
   if (t.kind != T_NONE) return;
   const char *d = ar__dotted(ex, obj);
   if (d && names_class(ex, d)) {
-    add_ref(ex, AR_REF_CLASS_ATTR, d, attr, an, AR_CONF_CERTAIN, NULL);
+    add_ref(ex, AR_REF_CLASS_ATTR, d, ar__text(ex, an), an, AR_CONF_CERTAIN, NULL);
     return;
   }
   /* --guess-names: an untyped `order_item` may be an OrderItem (a model of that name
@@ -533,7 +552,7 @@ static void attribute_ref(ar_extractor *ex, TSNode at, bool write)
     if (bound && bound->kind != T_NONE) return;
     const char *camel = ex->guess ? camel_case(ex, v) : NULL;
     if (camel) {
-      add_ref(ex, write ? AR_REF_WRITE : AR_REF_READ, camel, attr, an, AR_CONF_POSSIBLE,
+      add_ref(ex, write ? AR_REF_WRITE : AR_REF_READ, camel, ar__text(ex, an), an, AR_CONF_POSSIBLE,
               ar__tmpf(ex, "guessed from the name '%s'", v));
       ex->file->refs.items[ex->file->refs.len - 1].flags |= AR_REF_GUESS;
     }
@@ -620,7 +639,7 @@ static void walk_comprehension(ar_extractor *ex, TSNode e)
     if (!ar__is(ex, c, SYM_for_in_clause)) ar__walk_expr(ex, c);
   }
   ex->stack.len = base;
-  ex->env.len = mark;
+  ar__env_truncate(ex, mark);
 }
 
 void ar__walk_expr(ar_extractor *ex, TSNode n)
@@ -684,14 +703,21 @@ void ar__walk_expr(ar_extractor *ex, TSNode n)
       ex->stack.len = base;
     }
     ar__walk_expr(ex, ar__field(ex, n, FLD_body));
-    ex->env.len = mark;
+    ar__env_truncate(ex, mark);
   } else if (IS_N(SYM_string)) {
-    /* f"{obj.attr}": only the interpolations hold expressions. */
+    /* f"{obj.attr}": only the interpolations hold expressions, and only f-strings have them
+     * (the prefix, before the first quote, has an f). */
+    uint32_t a = ts_node_start_byte(n);
+    bool f = false;
+    for (uint32_t i = a; i < ex->len && i < a + 3 && ex->src[i] != '"' && ex->src[i] != '\''; i++)
+      f = f || ex->src[i] == 'f' || ex->src[i] == 'F';
+    if (!f) goto done;
     size_t k, base = ar__kids(ex, n, true, &k);
     for (size_t i = 0; i < k; i++)
       if (ar__is(ex, ex->stack.items[base + i], SYM_interpolation)) ar__walk_expr(ex, ex->stack.items[base + i]);
     ex->stack.len = base;
-  } else if (IS_N(SYM_integer) || IS_N(SYM_float) || IS_N(SYM_comment)) {
+  } else if (IS_N(SYM_integer) || IS_N(SYM_float) || IS_N(SYM_comment) || IS_N(SYM_none) ||
+             IS_N(SYM_true) || IS_N(SYM_false)) {
     /* leaves */
   } else if (IS_N(SYM_assignment) || IS_N(SYM_augmented_assignment)) {
     walk_stmt(ex, n);
@@ -700,6 +726,7 @@ void ar__walk_expr(ar_extractor *ex, TSNode n)
     for (size_t i = 0; i < k; i++) ar__walk_expr(ex, ex->stack.items[base + i]);
     ex->stack.len = base;
   }
+done:
   ar__ascend(ex);
 }
 #undef IS_N
@@ -843,7 +870,7 @@ static void walk_if(ar_extractor *ex, TSNode st)
       /* keep bindings made in the branch (Python has no block scope), drop the narrowing */
       if (none_var) {
         for (size_t j = mark; j + 1 < ex->env.len; j++) ex->env.items[j] = ex->env.items[j + 1];
-        if (ex->env.len > mark) ex->env.len--;
+        if (ex->env.len > mark) ar__env_truncate(ex, ex->env.len - 1);
       }
     } else if (ar__is(ex, c, SYM_elif_clause)) {
       walk_if(ex, c);
@@ -907,6 +934,7 @@ void ar__walk_function(ar_extractor *ex, TSNode def, const char *qualname, const
   const char *saved_func = ex->func, *saved_cls = ex->cls;
   int saved_guard = ex->guard;
   ex->cls = cls;
+  ex->env_epoch++; /* self.m() answers by the class */
   size_t env_mark = ex->env.len, probe_mark = ex->probed.len, ref_mark = ex->file->refs.len;
   ex->func = qualname;
   ex->guard = 0;
@@ -927,13 +955,14 @@ void ar__walk_function(ar_extractor *ex, TSNode def, const char *qualname, const
     size_t keep = env_mark;
     for (size_t i = env_mark; i < ex->env.len; i++)
       if (strncmp(ex->env.items[i].var, "self.", 5) == 0) ex->env.items[keep++] = ex->env.items[i];
-    ex->env.len = keep;
+    ar__env_truncate(ex, keep);
   } else {
-    ex->env.len = env_mark;
+    ar__env_truncate(ex, env_mark);
   }
   ex->probed.len = probe_mark;
   ex->func = saved_func;
   ex->cls = saved_cls;
+  ex->env_epoch++;
   ex->guard = saved_guard;
   ar__ascend(ex);
 }

@@ -47,7 +47,8 @@ void ar_intern_init(ar_intern *p, ar_arena *arena)
 void ar_intern_dispose(ar_intern *p)
 {
   free(p->slots);
-  p->slots = NULL;
+  free(p->recent);
+  p->slots = p->recent = NULL;
   p->cap = p->len = 0;
 }
 
@@ -106,13 +107,20 @@ const char *ar_intern_n(ar_intern *p, const char *s, size_t n)
 {
   if (n > UINT32_MAX) n = UINT32_MAX; /* AR_MAX_SOURCE_BYTES keeps every name far below */
   uint32_t h = hash_bytes(s, n);
+  if (!p->recent) p->recent = ar_xcalloc(AR_INTERN_RECENT, sizeof(*p->recent));
+  ar_intern_slot *r = &p->recent[(h >> 12) & (AR_INTERN_RECENT - 1)]; /* other bits than probe's */
+  if (r->str && r->hash == h && r->len == n && memcmp(r->str, s, n) == 0) return r->str;
   if (p->cap) {
     size_t i = probe(p, s, n, h);
-    if (p->slots[i].str) return p->slots[i].str;
+    if (p->slots[i].str) {
+      *r = p->slots[i];
+      return r->str;
+    }
   }
   if ((p->len + 1) * 10 > p->cap * 7) grow(p);
   size_t i = probe(p, s, n, h);
   p->slots[i] = (ar_intern_slot){copy(p, s, n), (uint32_t)n, h};
   p->len++;
-  return p->slots[i].str;
+  *r = p->slots[i];
+  return r->str;
 }

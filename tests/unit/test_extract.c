@@ -833,6 +833,34 @@ static void test_refs_narrowing(void **state)
     assert_int_equal(count_refs(f, AR_REF_READ, "Control", present[i]), 1);
 }
 
+/* Interpolations are walked in f-strings (any case, with r) and only there; a receiver
+ * rebound in the middle of a statement is inferred again (the walker's cache). */
+static void test_refs_fstrings_and_rebinding(void **state)
+{
+  fixture *fx = *state;
+  const ar_file *f = extract(fx,
+                             "from app.models import Control, User\n"
+                             "def s(c: Control):\n"
+                             "    a = f\"{c.in_f}\" + F'{c.in_upper_f}' + rf\"{c.in_rf}\" + fR'{c.in_fr}'\n"
+                             "    b = \"{c.in_plain}\" + r'{c.in_raw}' + b\"{c.in_bytes}\"\n"
+                             "    d = f\"{f'{c.in_nested}'}\"\n"
+                             "    e = (\"x\" f\"{c.in_concat}\")\n"
+                             "def w(c: Control, db):\n"
+                             "    c.first_w = (c := db.get(User, 1)).id\n"
+                             "    c.second_w = 1\n");
+  static const char *const present[] = {"in_f", "in_upper_f", "in_rf", "in_fr", "in_nested",
+                                        "in_concat", NULL};
+  for (size_t i = 0; present[i]; i++)
+    assert_int_equal(count_refs(f, AR_REF_READ, "Control", present[i]), 1);
+  static const char *const absent[] = {"in_plain", "in_raw", "in_bytes", NULL};
+  for (size_t i = 0; absent[i]; i++)
+    if (refs_to_attr(f, absent[i])) fail_msg("%s: reference in a string that is no f-string", absent[i]);
+  /* The right side runs first: c is a User by the time .first_w is set. */
+  assert_int_equal(count_refs(f, AR_REF_WRITE, "User", "first_w"), 1);
+  assert_int_equal(count_refs(f, AR_REF_WRITE, "Control", "first_w"), 0);
+  assert_int_equal(count_refs(f, AR_REF_WRITE, "User", "second_w"), 1);
+}
+
 static void test_refs_match_and_context(void **state)
 {
   fixture *fx = *state;
@@ -1100,6 +1128,7 @@ int main(void)
       T(test_refs_self_and_nesting),
       T(test_refs_guards),
       T(test_refs_narrowing),
+      T(test_refs_fstrings_and_rebinding),
       T(test_refs_match_and_context),
       T(test_refs_module_level),
       T(test_local_shadows_class),
