@@ -230,30 +230,32 @@ static int value_rule(ar_run *run, const ar_field *fld, const ar_ref *r, ar_seve
   bool store = r->kind == AR_REF_WRITE || r->kind == AR_REF_CTOR_KWARG;
   if (!store && !r->compare) return -1;
   const char *verb = store ? "stored in" : "compared with";
-  if (r->vkind == AR_VAL_MEMBER && fld->enum_cls && r->value_enum && r->value_enum != fld->enum_cls) {
-    bool alias = enum_values_subset(r->value_enum, fld->enum_cls);
+  const char *value = ar_ref_value(r);
+  const ar_class *value_enum = ar_ref_value_enum(r);
+  if (r->vkind == AR_VAL_MEMBER && fld->enum_cls && value_enum && value_enum != fld->enum_cls) {
+    bool alias = enum_values_subset(value_enum, fld->enum_cls);
     *sev = alias ? AR_SEV_LOW : AR_SEV_HIGH;
-    *detail = ar_arena_printf(&run->arena, "%s is %s a column typed Enum(%s)%s", r->value, verb,
+    *detail = ar_arena_printf(&run->arena, "%s is %s a column typed Enum(%s)%s", value, verb,
                               fld->enum_cls->name, alias ? "; its values are all values of that enum (an alias)" : "");
     return AR_R202;
   }
   if (r->vkind == AR_VAL_STR) {
     const ar_class *e = fld->enum_cls ? fld->enum_cls : fld->value_enum_cls;
     match_mode mode = e ? string_mode(fld, r) : MATCH_NAMES;
-    if (e && !enum_matches(e, r->value, mode)) {
+    if (e && !enum_matches(e, value, mode)) {
       static const char *const what[] = {"member name", "value", "string", "member name or value"};
       *sev = AR_SEV_MEDIUM;
       *detail = mode == MATCH_NOTHING
                     ? ar_arena_printf(&run->arena, "\"%s\" is compared with a column of %s members, which never equal a string",
-                                      r->value, e->name)
+                                      value, e->name)
                     : ar_arena_printf(&run->arena, "\"%s\" is %s a column that holds %s %ss, and is none of them",
-                                      r->value, verb, e->name, what[mode]);
+                                      value, verb, e->name, what[mode]);
       return AR_R203;
     }
-    if (store && fld->str_len >= 0 && utf8_length(r->value) > (size_t)fld->str_len) {
+    if (store && fld->str_len >= 0 && utf8_length(value) > (size_t)fld->str_len) {
       *sev = AR_SEV_MEDIUM;
       *detail = ar_arena_printf(&run->arena, "a %zu-character string is stored in String(%d)",
-                                utf8_length(r->value), fld->str_len);
+                                utf8_length(value), fld->str_len);
       return AR_R204;
     }
   }
@@ -354,7 +356,8 @@ static void check_ref(ar_run *run, ar_file *f, const ar_ref *r, const ar_map *in
                    .cls = cls, .model = cls, .file = f, .attr = r->attr, .func = r->func,
                    .evidence = r->evidence, .line = r->line, .col = r->col, .line_hits = -1,
                    .recurrence = 1};
-  if (rule == AR_R201 && r->ctx_target && r->ctx_target->kind == AR_KIND_MODEL) fd.model = r->ctx_target;
+  ar_class *ctx_target = ar_ref_ctx_target(r);
+  if (rule == AR_R201 && ctx_target && ctx_target->kind == AR_KIND_MODEL) fd.model = ctx_target;
   if (rule < AR_R202) { /* a missing name: suggest the closest existing one */
     name_vec names = {0};
     collect_names(cls, &names, on_class, 0);
@@ -365,7 +368,7 @@ static void check_ref(ar_run *run, ar_file *f, const ar_ref *r, const ar_map *in
     const ar_class *e = fld ? (fld->enum_cls ? fld->enum_cls : fld->value_enum_cls) : NULL;
     name_vec names = {0};
     if (e) {
-      const char *want = r->vkind == AR_VAL_MEMBER ? member_part(r->value) : r->value;
+      const char *want = r->vkind == AR_VAL_MEMBER ? member_part(ar_ref_value(r)) : ar_ref_value(r);
       collect_names(e, &names, true, 0);
       const char *m = NULL;
       /* The same member name in the column's enum, then the same ignoring case ("red" for

@@ -140,18 +140,36 @@ static const char *keep(ar_extractor *ex, const char *s)
   return s ? ar__intern(ex, s, strlen(s)) : NULL;
 }
 
+/* r's ar_ref_more, made on first use in the worker's arena. */
+static ar_ref_more *more(ar_extractor *ex, ar_ref *r)
+{
+  if (!r->more) r->more = ar_arena_alloc(ex->arena, sizeof(*r->more));
+  return r->more;
+}
+
 static ar_ref *add_ref(ar_extractor *ex, ar_ref_kind kind, const char *recv, const char *attr,
                        TSNode at, ar_confidence conf, const char *evidence)
 {
   /* Inferred names and evidence are this file's scratch: the reference keeps interned
    * copies (one per distinct string). */
   ar_ref r = {.kind = kind, .conf = conf, .recv = keep(ex, recv), .attr = attr, .func = ex->func,
-              .ctx_recv = keep(ex, ex->ctx), .evidence = keep(ex, evidence), .line = ar__line(at),
-              .col = ar__col(at)};
+              .evidence = keep(ex, evidence), .line = ar__line(at), .col = ar__col(at)};
+  if (ex->ctx) more(ex, &r)->ctx_recv = keep(ex, ex->ctx);
   if (ex->guard > 0 && kind == AR_REF_READ) r.flags |= AR_REF_GUARDED;
   if (ex->expect > 0) r.flags |= AR_REF_EXPECTED;
   AR_VEC_PUSH(&ex->file->refs, r);
   return &ex->file->refs.items[ex->file->refs.len - 1];
+}
+
+static uint8_t value_of(ar_extractor *ex, TSNode v, const char **text);
+
+/* r's value: what `v` is, and its text when it has one. */
+static void set_value(ar_extractor *ex, ar_ref *r, TSNode v)
+{
+  const char *text = NULL;
+  r->vkind = value_of(ex, v, &text);
+  if (text) more(ex, r)->value = text;
+  else if (r->more) r->more->value = NULL;
 }
 
 /* What `v` is (an ar_value_kind), when a literal or an enum member says so; its text in
@@ -199,7 +217,11 @@ static void attach_value(ar_extractor *ex, size_t from, TSNode at, TSNode v, boo
       for (size_t j = 0; j < k; j++) {
         if (branches && j == 1) continue; /* the condition */
         ar_ref item = proto;
-        item.vkind = value_of(ex, ex->stack.items[base + j], &item.value);
+        if (proto.more) { /* each item its own value */
+          item.more = ar_arena_alloc(ex->arena, sizeof(*item.more));
+          *item.more = *proto.more;
+        }
+        set_value(ex, &item, ex->stack.items[base + j]);
         if (item.vkind == AR_VAL_UNKNOWN) continue;
         if (first) ex->file->refs.items[i] = item, first = false;
         else AR_VEC_PUSH(&ex->file->refs, item);
@@ -207,7 +229,7 @@ static void attach_value(ar_extractor *ex, size_t from, TSNode at, TSNode v, boo
       ex->stack.len = base;
       return;
     }
-    r->vkind = value_of(ex, v, &r->value);
+    set_value(ex, r, v);
     return;
   }
 }
@@ -572,7 +594,7 @@ static void filter_by_refs(ar_extractor *ex, TSNode obj, TSNode args)
     if (!ar__is(ex, c, SYM_keyword_argument)) continue;
     TSNode nm = ar__field(ex, c, FLD_name);
     ar_ref *r = add_ref(ex, AR_REF_FILTER_BY, entity, ar__text(ex, nm), nm, AR_CONF_CERTAIN, NULL);
-    r->vkind = value_of(ex, ar__field(ex, c, FLD_value), &r->value);
+    set_value(ex, r, ar__field(ex, c, FLD_value));
     r->compare = r->sql = true;
   }
   ex->stack.len = base;
@@ -606,7 +628,7 @@ static void call_refs(ar_extractor *ex, TSNode call)
     TSNode nm = ar__field(ex, c, FLD_name);
     add_ref(ex, AR_REF_CTOR_KWARG, d, ar__text(ex, nm), nm, AR_CONF_CERTAIN, NULL);
     ar_ref *r = &ex->file->refs.items[ex->file->refs.len - 1];
-    r->vkind = value_of(ex, ar__field(ex, c, FLD_value), &r->value);
+    set_value(ex, r, ar__field(ex, c, FLD_value));
   }
   ex->stack.len = base;
 }

@@ -88,7 +88,7 @@ static int dump_refs(const ar_run *run, ar_buf *out)
       if (r->kind == AR_REF_USE) continue;
       P("%s:%u:%u: %s %s.%s %s in %s%s", f->path, r->line, r->col, ref_kind(r->kind), r->recv, r->attr,
         ar_confidence_name(r->conf), r->func, (r->flags & AR_REF_GUARDED) ? " guarded" : "");
-      if (r->ctx_recv) P(" ctx=%s", r->ctx_recv);
+      if (ar_ref_ctx_recv(r)) P(" ctx=%s", ar_ref_ctx_recv(r));
       if (r->evidence) P(" [%s]", r->evidence);
       P("\n");
     }

@@ -760,7 +760,7 @@ static void touching(const ar_run *run, const ar_pair *p, ar_map *out)
   const ar_file *f = p->service;
   for (size_t j = 0; j < f->refs.len; j++) {
     const ar_ref *r = &f->refs.items[j];
-    if ((r->target == p->model || r->ctx_target == p->model) && r->func && !ar_map_get(out, r->func))
+    if ((r->target == p->model || ar_ref_ctx_target(r) == p->model) && r->func && !ar_map_get(out, r->func))
       ar_map_put(out, r->func, (void *)(uintptr_t)1);
   }
   /* Findings are sorted by path: binary search for the service's first one. */

@@ -490,10 +490,12 @@ void ar_resolve_run(ar_run *run, ar_diag *dg)
       ar_ref *r = &f->refs.items[j];
       r->target = ar_resolve_class(run, f, r->recv);
       if (!r->target && (r->flags & AR_REF_GUESS)) r->target = ar_resolve_model_by_name(run, r->recv, f);
-      r->ctx_target = r->ctx_recv ? ar_resolve_class(run, f, r->ctx_recv) : NULL;
-      if (r->vkind == AR_VAL_MEMBER) { /* "E.M": the enum E */
-        const char *dot = strrchr(r->value, '.');
-        r->value_enum = enum_named(run, f, ar_arena_strndup(&run->arena, r->value, (size_t)(dot - r->value)));
+      if (!r->more) continue;
+      ar_ref_more *m = r->more;
+      m->ctx_target = m->ctx_recv ? ar_resolve_class(run, f, m->ctx_recv) : NULL;
+      if (r->vkind == AR_VAL_MEMBER && m->value) { /* "E.M": the enum E */
+        const char *dot = strrchr(m->value, '.');
+        m->value_enum = dot ? enum_named(run, f, ar_arena_strndup(&run->arena, m->value, (size_t)(dot - m->value))) : NULL;
       }
     }
   }

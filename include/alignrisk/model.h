@@ -201,7 +201,17 @@ enum {
 /** What a reference stores or compares, when a literal or an enum member says so. */
 typedef enum { AR_VAL_UNKNOWN, AR_VAL_STR, AR_VAL_NONE, AR_VAL_MEMBER } ar_value_kind;
 
-typedef struct ar_ref { /* packed: a large codebase holds millions of these */
+/** What about one reference in five also carries: the model whose field an enum member
+ *  is used with, and the value stored or compared. Kept apart so that ar_ref stays small. */
+typedef struct ar_ref_more {
+  const char *ctx_recv; /* for enum members used with a model's field: that model */
+  const char *value;    /* AR_VAL_STR: the string; AR_VAL_MEMBER: "E.M" as written */
+  /* phase 2 (resolve): */
+  ar_class *ctx_target; /* the class `ctx_recv` names, or NULL */
+  ar_class *value_enum; /* AR_VAL_MEMBER: the enum E of "E.M", or NULL */
+} ar_ref_more;
+
+typedef struct ar_ref { /* packed: a large codebase holds millions of these (64 bytes) */
   uint8_t kind;         /* ar_ref_kind */
   uint8_t conf;         /* ar_confidence */
   uint8_t vkind;        /* ar_value_kind: the value written, passed or compared (AR202-AR205) */
@@ -212,14 +222,16 @@ typedef struct ar_ref { /* packed: a large codebase holds millions of these */
   const char *recv;     /* dotted class name as written in this file */
   const char *attr;
   const char *func;     /* enclosing function's qualified name, "<module>" at top level */
-  const char *ctx_recv; /* for enum members used with a model's field: that model */
   const char *evidence; /* how the receiver was inferred: "session.get(M, …)" */
-  const char *value;    /* AR_VAL_STR: the string; AR_VAL_MEMBER: "E.M" as written */
+  ar_ref_more *more;    /* NULL when there is no context and no value (arena-owned) */
   /* phase 2 (resolve): */
   ar_class *target;     /* the class `recv` names in this file, or NULL */
-  ar_class *ctx_target; /* the class `ctx_recv` names, or NULL */
-  ar_class *value_enum; /* AR_VAL_MEMBER: the enum E of "E.M", or NULL */
 } ar_ref;
+
+static inline const char *ar_ref_ctx_recv(const ar_ref *r) { return r->more ? r->more->ctx_recv : NULL; }
+static inline const char *ar_ref_value(const ar_ref *r) { return r->more ? r->more->value : NULL; }
+static inline ar_class *ar_ref_ctx_target(const ar_ref *r) { return r->more ? r->more->ctx_target : NULL; }
+static inline ar_class *ar_ref_value_enum(const ar_ref *r) { return r->more ? r->more->value_enum : NULL; }
 
 typedef struct ar_func {
   const char *qualname;

@@ -653,7 +653,7 @@ static void test_refs(void **state)
     if (r->line != rows[i].line || r->col != rows[i].col)
       fail_msg("%s.%s: at %u:%u, want %u:%u", rows[i].recv, rows[i].attr, r->line, r->col,
                rows[i].line, rows[i].col);
-    if (rows[i].ctx) assert_string_equal(r->ctx_recv, rows[i].ctx);
+    if (rows[i].ctx) assert_string_equal(ar_ref_ctx_recv(r), rows[i].ctx);
     if (rows[i].evidence && !*rows[i].evidence) assert_null(r->evidence);
     else if (rows[i].evidence) assert_string_equal(r->evidence, rows[i].evidence);
     else if (rows[i].kind == RD || rows[i].kind == WR) assert_non_null(r->evidence);
@@ -877,9 +877,9 @@ static void test_refs_match_and_context(void **state)
                              "    x = Status.FREE\n");
   static const char *const members[] = {"ACTIVE", "GONE", "LOST", "NEW", "CLS", "FREE", NULL};
   for (size_t i = 0; members[i]; i++) ref_of(f, AR_REF_CLASS_ATTR, "Status", members[i]);
-  assert_string_equal(ref_of(f, AR_REF_CLASS_ATTR, "Status", "NEW")->ctx_recv, "Control");
-  assert_string_equal(ref_of(f, AR_REF_CLASS_ATTR, "Status", "CLS")->ctx_recv, "Control");
-  assert_null(ref_of(f, AR_REF_CLASS_ATTR, "Status", "FREE")->ctx_recv);
+  assert_string_equal(ar_ref_ctx_recv(ref_of(f, AR_REF_CLASS_ATTR, "Status", "NEW")), "Control");
+  assert_string_equal(ar_ref_ctx_recv(ref_of(f, AR_REF_CLASS_ATTR, "Status", "CLS")), "Control");
+  assert_null(ar_ref_ctx_recv(ref_of(f, AR_REF_CLASS_ATTR, "Status", "FREE")));
   assert_int_equal(ref_of(f, AR_REF_CLASS_ATTR, "Status", "ACTIVE")->line, 4);
 }
 
