@@ -157,13 +157,16 @@ const char *ar__printf(ar_extractor *ex, const char *fmt, ...)
 
 const char *ar__tmpf(ar_extractor *ex, const char *fmt, ...)
 {
+  char small[256]; /* one formatting pass when it fits, as it nearly always does */
   va_list ap, ap2;
   va_start(ap, fmt);
   va_copy(ap2, ap);
-  int n = vsnprintf(NULL, 0, fmt, ap);
+  int n = vsnprintf(small, sizeof small, fmt, ap);
   va_end(ap);
-  char *p = ar_arena_alloc(&ex->tmp, (size_t)(n < 0 ? 0 : n) + 1);
-  if (n > 0) vsnprintf(p, (size_t)n + 1, fmt, ap2);
+  if (n < 0) n = 0, small[0] = '\0';
+  char *p = ar_arena_alloc(&ex->tmp, (size_t)n + 1);
+  if ((size_t)n < sizeof small) memcpy(p, small, (size_t)n + 1);
+  else vsnprintf(p, (size_t)n + 1, fmt, ap2);
   va_end(ap2);
   return p;
 }

@@ -133,6 +133,24 @@ static bool names_class(const ar_extractor *ex, const char *dotted)
   return ex->star && head[0] >= 'A' && head[0] <= 'Z';
 }
 
+/* Whether the name chain starting at `n` (a.b.C) may name a class, judged by its first
+ * name straight from the source, before any string is made: most chains start with self,
+ * a session or a local. Agrees with names_class(ar__dotted(n)) whenever that is true. */
+static bool head_may_name_class(const ar_extractor *ex, TSNode n)
+{
+  uint32_t a = ts_node_start_byte(n), b = a;
+  while (b < ex->len && b - a < 255 &&
+         ((ex->src[b] >= 'a' && ex->src[b] <= 'z') || (ex->src[b] >= 'A' && ex->src[b] <= 'Z') ||
+          (ex->src[b] >= '0' && ex->src[b] <= '9') || ex->src[b] == '_'))
+    b++;
+  if (b < ex->len && (unsigned char)ex->src[b] >= 0x80) return true; /* a non-ASCII name: ask names_class */
+  if (b == a || b - a >= 255) return b != a;
+  char head[256];
+  memcpy(head, ex->src + a, b - a);
+  head[b - a] = '\0';
+  return names_class(ex, head);
+}
+
 /* ---- references --------------------------------------------------------------------------- */
 
 static const char *keep(ar_extractor *ex, const char *s)
@@ -185,7 +203,7 @@ static uint8_t value_of(ar_extractor *ex, TSNode v, const char **text)
     const char *s = ar__string(ex, v);
     if (s) k = AR_VAL_STR, *text = s;
   } else if (ar__is(ex, v, SYM_attribute)) {
-    const char *d = ar__dotted(ex, v);
+    const char *d = head_may_name_class(ex, v) ? ar__dotted(ex, v) : NULL;
     const char *last = d ? ar__last(d) : "";
     /* E.M is a member; E.M.value and E.M.name are its strings, whose text we do not know. */
     if (d && strchr(d, '.') && names_class(ex, d) && strcmp(last, "value") != 0 && strcmp(last, "name") != 0)
@@ -561,7 +579,7 @@ static void attribute_ref(ar_extractor *ex, TSNode at, bool write)
     return;
   }
   if (t.kind != T_NONE) return;
-  const char *d = ar__dotted(ex, obj);
+  const char *d = head_may_name_class(ex, obj) ? ar__dotted(ex, obj) : NULL;
   if (d && names_class(ex, d)) {
     add_ref(ex, AR_REF_CLASS_ATTR, d, ar__text(ex, an), an, AR_CONF_CERTAIN, NULL);
     return;
@@ -619,6 +637,7 @@ static void call_refs(ar_extractor *ex, TSNode call)
     filter_by_refs(ex, ar__field(ex, fn, FLD_object), args);
     return;
   }
+  if (!head_may_name_class(ex, fn)) return;
   const char *d = ar__dotted(ex, fn);
   if (!d || !names_class(ex, d)) return;
   size_t k, base = ar__kids(ex, args, true, &k);
@@ -640,7 +659,7 @@ static const char *context_of(ar_extractor *ex, TSNode target)
   TSNode obj = ar__field(ex, target, FLD_object);
   ar_tinfo t = infer(ex, obj, 0);
   if (t.kind == T_INSTANCE) return t.name;
-  const char *d = ar__dotted(ex, obj);
+  const char *d = head_may_name_class(ex, obj) ? ar__dotted(ex, obj) : NULL;
   return d && names_class(ex, d) ? d : NULL;
 }
 
