@@ -86,6 +86,15 @@ void ar_extractor_free(ar_extractor *ex)
 size_t ar__kids(ar_extractor *ex, TSNode n, bool named, size_t *count)
 {
   size_t base = ex->stack.len;
+  /* No child, or one: told by counts the node stores, read without a walk. */
+  uint32_t have = named ? ts_node_named_child_count(n) : ts_node_child_count(n);
+  if (have <= 1) {
+    if (have == 1) {
+      AR_VEC_PUSH(&ex->stack, named ? ts_node_named_child(n, 0) : ts_node_child(n, 0));
+    }
+    *count = have;
+    return base;
+  }
   /* A third of the calls ask again for a node's children (a call's arguments: for the
    * first argument, the keywords, then the walk): copied from this file's earlier answer. */
   size_t slot = (((uintptr_t)n.id >> 4) ^ named) % AR_KIDS_CACHE;
