@@ -212,7 +212,7 @@ static bool dotted_into(ar_extractor *ex, TSNode n, int depth)
   }
   if (ar__is(ex, n, SYM_attribute)) {
     TSNode obj = ar__field(ex, n, FLD_object), at = ar__field(ex, n, FLD_attribute);
-    if (ts_node_is_null(obj) || ts_node_is_null(at) || !dotted_into(ex, obj, depth + 1)) return false;
+    if (ar__null(obj) || ar__null(at) || !dotted_into(ex, obj, depth + 1)) return false;
     AR_VEC_PUSH(&ex->scratch, '.');
     return dotted_into(ex, at, depth + 1);
   }
@@ -231,7 +231,7 @@ static bool dotted_into(ar_extractor *ex, TSNode n, int depth)
 
 const char *ar__dotted(ar_extractor *ex, TSNode n)
 {
-  if (ts_node_is_null(n)) return NULL;
+  if (ar__null(n)) return NULL;
   /* The same node is asked for again and again (call sites, receivers): a small cache keyed
    * by the node's identity answers repeats without walking or hashing. */
   size_t slot = ((uintptr_t)n.id >> 4) % AR_DOTTED_CACHE;
@@ -268,7 +268,7 @@ const char *ar__string(ar_extractor *ex, TSNode n)
 TSNode ar__arg0(ar_extractor *ex, TSNode args)
 {
   TSNode r = {0};
-  if (ts_node_is_null(args)) return r;
+  if (ar__null(args)) return r;
   size_t k, base = ar__kids(ex, args, true, &k);
   for (size_t i = 0; i < k; i++) {
     TSNode c = ex->stack.items[base + i];
@@ -285,7 +285,7 @@ TSNode ar__arg0(ar_extractor *ex, TSNode args)
 TSNode ar__kwarg(ar_extractor *ex, TSNode args, const char *kw)
 {
   TSNode r = {0};
-  if (ts_node_is_null(args)) return r;
+  if (ar__null(args)) return r;
   size_t k, base = ar__kids(ex, args, true, &k);
   for (size_t i = 0; i < k; i++) {
     TSNode c = ex->stack.items[base + i];
@@ -389,7 +389,7 @@ static const char *string_type(ar_extractor *ex, const char *s, bool *is_list, i
 
 static const char *type_class(ar_extractor *ex, TSNode t, bool *is_list, int depth)
 {
-  if (ts_node_is_null(t) || depth > 16) return NULL;
+  if (ar__null(t) || depth > 16) return NULL;
   if (ar__is(ex, t, SYM_type) || ar__is(ex, t, SYM_parenthesized_expression)) {
     size_t k, base = ar__kids(ex, t, true, &k);
     TSNode c = k ? ex->stack.items[base] : (TSNode){0};
@@ -535,13 +535,13 @@ static bool column_details(ar_extractor *ex, ar_field *f, TSNode args)
     if (!callee) continue;
     const char *h = ar__last(callee);
     if ((strcmp(h, "String") == 0 || strcmp(h, "VARCHAR") == 0 || strcmp(h, "Unicode") == 0 ||
-         strcmp(h, "CHAR") == 0) && !ts_node_is_null(targs)) {
+         strcmp(h, "CHAR") == 0) && !ar__null(targs)) {
       TSNode n0 = ar__arg0(ex, targs);
       if (ar__is(ex, n0, SYM_integer)) f->str_len = (int32_t)strtol(ar__text(ex, n0), NULL, 10);
     } else if ((strcmp(h, "Enum") == 0 || strcmp(h, "SQLEnum") == 0 ||
-                strcmp(h, "SAEnum") == 0) && !ts_node_is_null(targs)) {
+                strcmp(h, "SAEnum") == 0) && !ar__null(targs)) {
       f->enum_type = ar__dotted(ex, ar__arg0(ex, targs));
-      f->values_callable = !ts_node_is_null(ar__kwarg(ex, targs, "values_callable"));
+      f->values_callable = !ar__null(ar__kwarg(ex, targs, "values_callable"));
     }
   }
   ex->stack.len = base;
@@ -554,15 +554,15 @@ static void relationship_details(ar_extractor *ex, ar_field *f, TSNode args)
   f->target = ar__string(ex, t);
   if (!f->target) f->target = ar__dotted(ex, t);
   TSNode ul = ar__kwarg(ex, args, "uselist");
-  if (!ts_node_is_null(ul)) f->scalar = ar__text_eq(ex, ul, "False") ? 1 : 0;
+  if (!ar__null(ul)) f->scalar = ar__text_eq(ex, ul, "False") ? 1 : 0;
   TSNode br = ar__kwarg(ex, args, "backref");
-  if (ts_node_is_null(br)) return;
+  if (ar__null(br)) return;
   f->backref = ar__string(ex, br);
   if (!f->backref && ar__is(ex, br, SYM_call)) { /* backref("members", uselist=False, …) */
     TSNode bargs = ar__field(ex, br, FLD_arguments);
     f->backref = ar__string(ex, ar__arg0(ex, bargs));
     TSNode bul = ar__kwarg(ex, bargs, "uselist");
-    if (!ts_node_is_null(bul)) f->backref_scalar = ar__text_eq(ex, bul, "False") ? 1 : 0;
+    if (!ar__null(bul)) f->backref_scalar = ar__text_eq(ex, bul, "False") ? 1 : 0;
   }
 }
 
@@ -633,7 +633,7 @@ static void class_assignment(ar_extractor *ex, ar_class *cls, field_vec *fields,
       tmpl = ar_map_get(&ex->col_aliases, callee);
       kind = tmpl ? tmpl->kind : kind_of_call(original_name(ex, callee));
     }
-  } else if (ts_node_is_null(right) && !ts_node_is_null(type)) {
+  } else if (ar__null(right) && !ar__null(type)) {
     kind = AR_FIELD_COLUMN; /* bare `x: Mapped[int]` or SQLModel `x: str` */
   }
   add_field(ex, fields, name, kind, ar__line(left));
@@ -643,16 +643,16 @@ static void class_assignment(ar_extractor *ex, ar_class *cls, field_vec *fields,
   bool pk = false;
   /* An unknown callee may be a column alias from another module (resolve decides): its
    * arguments are read the same way. */
-  if ((kind == AR_FIELD_COLUMN || kind == AR_FIELD_ATTR) && !ts_node_is_null(args))
+  if ((kind == AR_FIELD_COLUMN || kind == AR_FIELD_ATTR) && !ar__null(args))
     pk = column_details(ex, f, args);
-  if (kind == AR_FIELD_RELATIONSHIP && !ts_node_is_null(args)) relationship_details(ex, f, args);
-  if (kind == AR_FIELD_RELATIONSHIP && !ts_node_is_null(type)) {
+  if (kind == AR_FIELD_RELATIONSHIP && !ar__null(args)) relationship_details(ex, f, args);
+  if (kind == AR_FIELD_RELATIONSHIP && !ar__null(type)) {
     bool is_list = false; /* children: Mapped[list["Child"]] = relationship(…) */
     const char *t = ar__type_class(ex, type, &is_list);
     if (!f->target) f->target = t;
     if (t && f->scalar < 0) f->scalar = is_list ? 0 : 1;
   }
-  if (kind == AR_FIELD_COLUMN && !ts_node_is_null(type) && f->nullable < 0) {
+  if (kind == AR_FIELD_COLUMN && !ar__null(type) && f->nullable < 0) {
     /* Mapped[Optional[X]] / Mapped[X | None] is nullable; Mapped[X] is not. */
     const char *tt = ar__text(ex, type);
     if (strstr(tt, "Mapped[")) f->nullable = (strstr(tt, "Optional[") || strstr(tt, "None")) ? 1 : 0;
@@ -660,7 +660,7 @@ static void class_assignment(ar_extractor *ex, ar_class *cls, field_vec *fields,
   if (pk) f->nullable = -1; /* None in a primary key means "generate one" */
   if (kind == AR_FIELD_ATTR) literal_value(ex, f, right);
   /* The right side may reference enums and other classes (default=E.M, ForeignKey, …). */
-  if (!ts_node_is_null(right)) ar__walk_expr(ex, right);
+  if (!ar__null(right)) ar__walk_expr(ex, right);
 }
 
 static const char *decorator_name(ar_extractor *ex, TSNode deco)
@@ -676,7 +676,7 @@ static const char *decorator_name(ar_extractor *ex, TSNode deco)
 static ar_field_kind method_kind(ar_extractor *ex, TSNode decorated)
 {
   ar_field_kind kind = AR_FIELD_METHOD;
-  if (ts_node_is_null(decorated)) return kind;
+  if (ar__null(decorated)) return kind;
   size_t k, base = ar__kids(ex, decorated, true, &k);
   for (size_t i = 0; i < k; i++) {
     TSNode c = ex->stack.items[base + i];
@@ -777,13 +777,13 @@ static void class_statement(ar_extractor *ex, ar_class *cls, field_vec *fields, 
   } else if (ar__is(ex, st, SYM_function_definition)) {
     const char *name = ar__text(ex, ar__field(ex, st, FLD_name));
     add_field(ex, fields, name, method_kind(ex, decorated), ar__line(st));
-    if (!ts_node_is_null(decorated) && strstr(ar__text(ex, decorated), "reconstructor"))
+    if (!ar__null(decorated) && strstr(ar__text(ex, decorated), "reconstructor"))
       cls->flags |= AR_CLASS_RECONSTRUCTOR;
     if (strcmp(name, "__getattr__") == 0) cls->flags |= AR_CLASS_GETATTR;
     if (strcmp(name, "__init__") == 0)
-      init_method(ex, cls, fields, params, st, !ts_node_is_null(decorated));
+      init_method(ex, cls, fields, params, st, !ar__null(decorated));
     ar__walk_function(ex, st, ar__printf(ex, "%s.%s", qual, name), cls->name,
-                      !ts_node_is_null(decorated));
+                      !ar__null(decorated));
   } else if (ar__is(ex, st, SYM_class_definition)) {
     add_field(ex, fields, ar__text(ex, ar__field(ex, st, FLD_name)), AR_FIELD_ATTR, ar__line(st));
   } else if (ar__is(ex, st, SYM_if_statement) || ar__is(ex, st, SYM_try_statement) ||
@@ -822,7 +822,7 @@ static void extract_class(ar_extractor *ex, TSNode def, TSNode decorated, bool n
   if (nested) cls->flags |= AR_CLASS_NESTED;
   name_vec bases = {0};
   TSNode sup = ar__field(ex, def, FLD_superclasses);
-  if (!ts_node_is_null(sup)) {
+  if (!ar__null(sup)) {
     size_t k, base = ar__kids(ex, sup, true, &k);
     for (size_t i = 0; i < k; i++) {
       TSNode c = ex->stack.items[base + i];
@@ -838,7 +838,7 @@ static void extract_class(ar_extractor *ex, TSNode def, TSNode decorated, bool n
     }
     ex->stack.len = base;
   }
-  if (!ts_node_is_null(decorated)) {
+  if (!ar__null(decorated)) {
     size_t k, base = ar__kids(ex, decorated, true, &k);
     for (size_t i = 0; i < k; i++) {
       TSNode c = ex->stack.items[base + i];
@@ -854,7 +854,7 @@ static void extract_class(ar_extractor *ex, TSNode def, TSNode decorated, bool n
   /* A class with no base (or only object) and no decorator is never a model: `self` in
    * its methods names nothing align checks, so no references are kept for it. */
   bool saved_may_map = ex->cls_may_map;
-  ex->cls_may_map = (cls->flags & AR_CLASS_MAPPED) || !ts_node_is_null(decorated);
+  ex->cls_may_map = (cls->flags & AR_CLASS_MAPPED) || !ar__null(decorated);
   for (size_t i = 0; i < bases.len && !ex->cls_may_map; i++)
     ex->cls_may_map = strcmp(bases.items[i], "object") != 0;
   const char *saved_func = ex->func;
@@ -921,8 +921,8 @@ static void late_class_field(ar_extractor *ex, TSNode left, TSNode right)
 static void module_assignment(ar_extractor *ex, TSNode asg)
 {
   TSNode left = ar__field(ex, asg, FLD_left), right = ar__field(ex, asg, FLD_right);
-  if (ar__is(ex, left, SYM_attribute) && !ts_node_is_null(right)) late_class_field(ex, left, right);
-  if (!ar__is(ex, left, SYM_identifier) || ts_node_is_null(right)) return;
+  if (ar__is(ex, left, SYM_attribute) && !ar__null(right)) late_class_field(ex, left, right);
+  if (!ar__is(ex, left, SYM_identifier) || ar__null(right)) return;
   const char *name = ar__text(ex, left);
   if (strcmp(name, "__all__") == 0 && (ar__is(ex, right, SYM_list) || ar__is(ex, right, SYM_tuple))) {
     size_t k, base = ar__kids(ex, right, true, &k);
@@ -961,7 +961,7 @@ static void module_assignment(ar_extractor *ex, TSNode asg)
         ar_field *t = ar_arena_alloc(ex->arena, sizeof(*t));
         *t = (ar_field){.name = name, .kind = AR_FIELD_COLUMN, .str_len = -1, .nullable = -1};
         TSNode nl = ar__kwarg(ex, args, "nullable");
-        if (!ts_node_is_null(nl)) t->nullable = ar__text_eq(ex, nl, "False") ? 0 : 1;
+        if (!ar__null(nl)) t->nullable = ar__text_eq(ex, nl, "False") ? 0 : 1;
         ar_map_put(&ex->col_aliases, name, t);
         ar_decl d = {.name = name, .kind = AR_DECL_COLUMN, .nullable = t->nullable};
         AR_VEC_PUSH(&ex->file->decls, d);
@@ -1001,7 +1001,7 @@ static void module_statement(ar_extractor *ex, TSNode st)
     extract_class(ex, st, decorated, false);
   } else if (ar__is(ex, st, SYM_function_definition)) {
     const char *name = ar__text(ex, ar__field(ex, st, FLD_name));
-    ar__walk_function(ex, st, name, NULL, !ts_node_is_null(decorated));
+    ar__walk_function(ex, st, name, NULL, !ar__null(decorated));
   } else if (ar__is(ex, st, SYM_import_statement) || ar__is(ex, st, SYM_import_from_statement)) {
     /* recorded by collect_known */
   } else if (ar__is(ex, st, SYM_expression_statement)) {
@@ -1068,7 +1068,7 @@ static void collect_known(ar_extractor *ex, TSNode block, int depth)
 static void record_return(ar_extractor *ex, TSNode def, const char *key, bool module_level)
 {
   TSNode ret = ar__field(ex, def, FLD_return_type);
-  if (ts_node_is_null(ret)) return;
+  if (ar__null(ret)) return;
   bool is_list = false;
   const char *t = ar__type_class(ex, ret, &is_list);
   if (!t) return;
@@ -1093,7 +1093,7 @@ static void collect_returns(ar_extractor *ex, TSNode block, int depth)
     TSNode st = ex->stack.items[base + i];
     if (ar__is(ex, st, SYM_decorated_definition)) st = ar__field(ex, st, FLD_definition);
     if (ar__is(ex, st, SYM_function_definition)) {
-      if (!ts_node_is_null(ar__field(ex, st, FLD_return_type)))
+      if (!ar__null(ar__field(ex, st, FLD_return_type)))
         record_return(ex, st, ar__text(ex, ar__field(ex, st, FLD_name)), true);
     } else if (ar__is(ex, st, SYM_class_definition)) {
       const char *cn = ar__text(ex, ar__field(ex, st, FLD_name));
@@ -1102,7 +1102,7 @@ static void collect_returns(ar_extractor *ex, TSNode block, int depth)
         TSNode m = ex->stack.items[b2 + j];
         if (ar__is(ex, m, SYM_decorated_definition)) m = ar__field(ex, m, FLD_definition);
         if (ar__is(ex, m, SYM_function_definition))
-          if (!ts_node_is_null(ar__field(ex, m, FLD_return_type))) /* the key only when needed */
+          if (!ar__null(ar__field(ex, m, FLD_return_type))) /* the key only when needed */
             record_return(ex, m, ar__printf(ex, "%s.%s", cn, ar__text(ex, ar__field(ex, m, FLD_name))), false);
       }
       ex->stack.len = b2;
@@ -1201,8 +1201,8 @@ void ar_extract_file(ar_extractor *ex, ar_file *file, const TSTree *tree, const 
     ex->have_cursor = false;
   }
   file->nlines = 1;
-  for (size_t i = 0; i < len; i++)
-    if (src[i] == '\n') file->nlines++;
+  for (const char *p = src, *end = src + len; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+    file->nlines++;
   if (ts_node_has_error(root)) {
     file->flags |= AR_FILE_SYNTAX;
     /* Point at the first error so the user can find it. */

@@ -139,6 +139,9 @@ struct ar_extractor {
 };
 
 /* ---- helpers shared by extract.c and extract_refs.c ---- */
+/** ts_node_is_null() inlined: tree-sitter's null node is the one with no id (a library
+ *  call per test adds up over millions of nodes). */
+static inline bool ar__null(TSNode n) { return n.id == NULL; }
 /** Drop the bindings past `len` (leaving a scope). */
 static inline void ar__env_truncate(ar_extractor *ex, size_t len)
 {
@@ -147,7 +150,7 @@ static inline void ar__env_truncate(ar_extractor *ex, size_t len)
 }
 static inline bool ar__is(const ar_extractor *ex, TSNode n, int sym)
 {
-  return !ts_node_is_null(n) && ts_node_symbol(n) == ex->sym[sym];
+  return !ar__null(n) && ts_node_symbol(n) == ex->sym[sym];
 }
 /** Child `fld` of `n`. Cached by node and field: half the lookups of a file repeat one made
  *  moments before (a call's function, an assignment's sides), and each lookup walks the

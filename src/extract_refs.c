@@ -196,7 +196,7 @@ static uint8_t value_of(ar_extractor *ex, TSNode v, const char **text)
 {
   ar_value_kind k = AR_VAL_UNKNOWN;
   *text = NULL;
-  if (ts_node_is_null(v)) return AR_VAL_UNKNOWN;
+  if (ar__null(v)) return AR_VAL_UNKNOWN;
   if (ar__is(ex, v, SYM_none)) {
     k = AR_VAL_NONE;
   } else if (ar__is(ex, v, SYM_string)) {
@@ -218,7 +218,7 @@ static uint8_t value_of(ar_extractor *ex, TSNode v, const char **text)
 static void attach_value(ar_extractor *ex, size_t from, TSNode at, TSNode v, bool compare)
 {
   TSNode an = ar__field(ex, at, FLD_attribute);
-  if (ts_node_is_null(an)) return;
+  if (ar__null(an)) return;
   uint32_t line = ar__line(an), col = ar__col(an);
   for (size_t i = from; i < ex->file->refs.len; i++) {
     ar_ref *r = &ex->file->refs.items[i];
@@ -341,7 +341,7 @@ static ar_tinfo infer_call(ar_extractor *ex, TSNode call, int depth)
     return make_t(T_STMT, c, AR_CONF_LIKELY, c ? ar__tmpf(ex, "query(%s)", c) : NULL);
   }
   if ((strcmp(m, "get") == 0 || strcmp(m, "get_one") == 0 || strcmp(m, "merge") == 0 ||
-       strcmp(m, "get_or_404") == 0) && !ts_node_is_null(ar__arg0(ex, args))) {
+       strcmp(m, "get_or_404") == 0) && !ar__null(ar__arg0(ex, args))) {
     const char *c = arg_class(ex, args);
     if (c && ts_node_named_child_count(args) >= 2)
       return loaded_t(T_INSTANCE, c, AR_CONF_LIKELY, ar__tmpf(ex, "session.%s(%s, …)", m, c));
@@ -350,7 +350,7 @@ static ar_tinfo infer_call(ar_extractor *ex, TSNode call, int depth)
     /* SQLModel's session.exec(select(M)) yields M's, like scalars(). */
     TSNode a0 = ar__arg0(ex, args);
     ar_tkind k = strcmp(m, "execute") == 0 ? T_ROWS : T_SCALARS;
-    if (!ts_node_is_null(a0)) {
+    if (!ar__null(a0)) {
       ar_tinfo s = infer(ex, a0, depth + 1);
       return s.kind == T_STMT ? make_t(k, s.name, s.conf, s.evidence) : none_t();
     }
@@ -427,7 +427,7 @@ static ar_tinfo infer_node(ar_extractor *ex, TSNode e, int depth);
  * annotations are fixed during the walk), so an answer holds until env changes. */
 static ar_tinfo infer(ar_extractor *ex, TSNode e, int depth)
 {
-  if (depth > 0 || ts_node_is_null(e)) return infer_node(ex, e, depth);
+  if (depth > 0 || ar__null(e)) return infer_node(ex, e, depth);
   size_t slot = ((uintptr_t)e.id >> 4) % AR_INFER_CACHE;
   if (ex->icache[slot].id == e.id && ex->icache[slot].epoch == ex->env_epoch) return ex->icache[slot].t;
   ar_tinfo t = infer_node(ex, e, 0);
@@ -439,7 +439,7 @@ static ar_tinfo infer(ar_extractor *ex, TSNode e, int depth)
 
 static ar_tinfo infer_node(ar_extractor *ex, TSNode e, int depth)
 {
-  if (ts_node_is_null(e) || depth > 32) return none_t();
+  if (ar__null(e) || depth > 32) return none_t();
   if (ar__is(ex, e, SYM_identifier)) {
     /* A name's binding, looked up from a stack copy: no string is kept for it. */
     char buf[128];
@@ -564,7 +564,7 @@ static const char *camel_case(ar_extractor *ex, const char *v)
 static void attribute_ref(ar_extractor *ex, TSNode at, bool write)
 {
   TSNode obj = ar__field(ex, at, FLD_object), an = ar__field(ex, at, FLD_attribute);
-  if (ts_node_is_null(obj) || ts_node_is_null(an)) return;
+  if (ar__null(obj) || ar__null(an)) return;
   ar_tinfo t = infer(ex, obj, 0);
   const char *attr = NULL; /* named only when a reference is made: most receivers are unknown */
   if (t.kind == T_INSTANCE || t.kind == T_CLASS) attr = ar__text(ex, an);
@@ -621,7 +621,7 @@ static void filter_by_refs(ar_extractor *ex, TSNode obj, TSNode args)
 static void call_refs(ar_extractor *ex, TSNode call)
 {
   TSNode fn = ar__field(ex, call, FLD_function), args = ar__field(ex, call, FLD_arguments);
-  if (ts_node_is_null(args) || !ar__is(ex, args, SYM_argument_list)) return;
+  if (ar__null(args) || !ar__is(ex, args, SYM_argument_list)) return;
   if (ar__is(ex, fn, SYM_identifier) &&
       (ar__text_eq(ex, fn, "hasattr") || ar__text_eq(ex, fn, "getattr"))) {
     /* hasattr(x, "n") and getattr(x, "n", default) probe for a transient attribute. */
@@ -685,7 +685,7 @@ static void walk_comprehension(ar_extractor *ex, TSNode e)
 
 void ar__walk_expr(ar_extractor *ex, TSNode n)
 {
-  if (ts_node_is_null(n) || !ar__descend(ex)) return;
+  if (ar__null(n) || !ar__descend(ex)) return;
   /* The node's symbol, read once: the checks below compare it with many ids. */
   const TSSymbol sym_n = ts_node_symbol(n);
 #define IS_N(id) (sym_n == ex->sym[id])
@@ -738,7 +738,7 @@ void ar__walk_expr(ar_extractor *ex, TSNode n)
   } else if (IS_N(SYM_lambda)) {
     size_t mark = ex->env.len;
     TSNode params = ar__field(ex, n, FLD_parameters);
-    if (!ts_node_is_null(params)) {
+    if (!ar__null(params)) {
       size_t k, base = ar__kids(ex, params, true, &k);
       for (size_t i = 0; i < k; i++) bind_target(ex, ex->stack.items[base + i], none_t());
       ex->stack.len = base;
@@ -810,7 +810,7 @@ static void walk_assignment(ar_extractor *ex, TSNode asg)
   if (ar__is(ex, left, SYM_attribute) && !ar__is(ex, right, SYM_assignment))
     attach_value(ex, mark, left, right, false);
   ar_tinfo t;
-  if (!ts_node_is_null(type)) { /* x: M = …, x: list[M] = [] : the declared type holds */
+  if (!ar__null(type)) { /* x: M = …, x: list[M] = [] : the declared type holds */
     bool is_list = false;
     const char *c = ar__type_class(ex, type, &is_list);
     t = make_t(is_list ? T_LIST : T_INSTANCE, c && names_class(ex, c) ? c : NULL, AR_CONF_CERTAIN,
@@ -953,7 +953,7 @@ static void walk_params(ar_extractor *ex, TSNode params, bool method)
     }
     if (!ar__is(ex, name, SYM_identifier)) continue;
     ar_tinfo t = none_t();
-    if (!ts_node_is_null(type)) {
+    if (!ar__null(type)) {
       bool is_list = false;
       const char *c = ar__type_class(ex, type, &is_list);
       if (c && names_class(ex, c))
@@ -980,9 +980,9 @@ void ar__walk_function(ar_extractor *ex, TSNode def, const char *qualname, const
   ex->func = qualname;
   ex->guard = 0;
   TSNode params = ar__field(ex, def, FLD_parameters);
-  if (!ts_node_is_null(params)) walk_params(ex, params, cls != NULL);
+  if (!ar__null(params)) walk_params(ex, params, cls != NULL);
   TSNode ret = ar__field(ex, def, FLD_return_type);
-  if (!ts_node_is_null(ret)) ar__walk_expr(ex, ret);
+  if (!ar__null(ret)) ar__walk_expr(ex, ret);
   walk_block(ex, ar__field(ex, def, FLD_body));
   /* Names probed with hasattr/getattr(…, default) anywhere in the function are transient
    * flags: none of its references to them is a finding. */
@@ -1080,7 +1080,7 @@ static bool expects_error(ar_extractor *ex, TSNode with)
 {
   uint32_t a = ts_node_start_byte(with), b = a;
   TSNode body = ar__field(ex, with, FLD_body);
-  uint32_t end = ts_node_is_null(body) ? ts_node_end_byte(with) : ts_node_start_byte(body);
+  uint32_t end = ar__null(body) ? ts_node_end_byte(with) : ts_node_start_byte(body);
   b = end < ex->len ? end : (uint32_t)ex->len;
   return memmem(ex->src + a, b - a, "raises(", 7) || memmem(ex->src + a, b - a, "Raises(", 7) ||
          memmem(ex->src + a, b - a, "RaisesRegex(", 12);
@@ -1088,7 +1088,7 @@ static bool expects_error(ar_extractor *ex, TSNode with)
 
 static void walk_stmt(ar_extractor *ex, TSNode st)
 {
-  if (ts_node_is_null(st) || !ar__descend(ex)) return;
+  if (ar__null(st) || !ar__descend(ex)) return;
   TSSymbol sym_st = ts_node_symbol(st); /* read once; updated if st moves to a definition */
 #define IS_ST(id) (sym_st == ex->sym[id])
   TSNode decorated = {0};
@@ -1116,7 +1116,7 @@ static void walk_stmt(ar_extractor *ex, TSNode st)
     bind_row_tuple(ex, left, right);
     walk_block(ex, ar__field(ex, st, FLD_body));
     TSNode alt = ar__field(ex, st, FLD_alternative);
-    if (!ts_node_is_null(alt)) walk_block(ex, ar__field(ex, alt, FLD_body));
+    if (!ar__null(alt)) walk_block(ex, ar__field(ex, alt, FLD_body));
   } else if (IS_ST(SYM_try_statement)) {
     bool guard = catches_attribute_error(ex, st);
     size_t k, base = ar__kids(ex, st, true, &k);
@@ -1175,7 +1175,7 @@ static void walk_stmt(ar_extractor *ex, TSNode st)
   } else if (IS_ST(SYM_function_definition)) {
     const char *name = ar__text(ex, ar__field(ex, st, FLD_name));
     ar__walk_function(ex, st, ar__printf(ex, "%s.%s", ex->func, name), NULL,
-                      !ts_node_is_null(decorated));
+                      !ar__null(decorated));
   } else if (IS_ST(SYM_class_definition)) {
     /* A class inside a function: its methods are walked, its name is local. */
     walk_block(ex, ar__field(ex, st, FLD_body));
@@ -1193,7 +1193,7 @@ static void walk_stmt(ar_extractor *ex, TSNode st)
 
 static void walk_block(ar_extractor *ex, TSNode block)
 {
-  if (ts_node_is_null(block) || !ar__descend(ex)) return;
+  if (ar__null(block) || !ar__descend(ex)) return;
   size_t k, base = ar__kids(ex, block, true, &k);
   for (size_t i = 0; i < k; i++) {
     TSNode st = ex->stack.items[base + i];

@@ -21,6 +21,14 @@ bool ar_parse_utf8_valid(const char *s, size_t n, size_t *bad_offset)
   const unsigned char *p = (const unsigned char *)s;
   size_t i = 0;
   while (i < n) {
+    /* Source is mostly ASCII: eight bytes at a time while no high bit is set. */
+    while (i + 8 <= n) {
+      uint64_t w;
+      memcpy(&w, p + i, 8);
+      if (w & 0x8080808080808080ull) break;
+      i += 8;
+    }
+    if (i >= n) break;
     unsigned c = p[i];
     if (c < 0x80) { i++; continue; }
     size_t len;

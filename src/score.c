@@ -75,13 +75,16 @@ void ar_score_run(ar_run *run, ar_diag *dg)
   for (size_t i = 0; i < run->files.len; i++) {
     ar_file *f = run->files.items[i];
     if (!is_service(run, f)) continue;
+    const ar_class *last = NULL; /* runs of references to one model: one lookup */
     for (size_t j = 0; j < f->refs.len; j++) {
       const ar_class *c = f->refs.items[j].target;
       if ((f->refs.items[j].flags & AR_REF_GUESS) && !cfg->guess_names) continue;
       if (f->refs.items[j].flags & AR_REF_SELF) continue; /* a model's own methods: not a service */
-      if (c && c->kind == AR_KIND_MODEL && !(c->flags & AR_CLASS_ABSTRACT) &&
-          !(c->file->flags & AR_FILE_MIGRATION))
+      if (c && c != last && c->kind == AR_KIND_MODEL && !(c->flags & AR_CLASS_ABSTRACT) &&
+          !(c->file->flags & AR_FILE_MIGRATION)) {
         (void)pair_for(run, &index, c, f);
+        last = c;
+      }
     }
   }
   for (size_t i = 0; i < run->findings.len; i++) {
