@@ -486,9 +486,12 @@ void ar_resolve_run(ar_run *run, ar_diag *dg)
   /* Every reference's receiver, once: align and score read ref->target. */
   for (size_t i = 0; i < run->files.len; i++) {
     ar_file *f = run->files.items[i];
+    const char *last_recv = NULL; /* interned: runs of references share the very string */
+    ar_class *last_target = NULL;
     for (size_t j = 0; j < f->refs.len; j++) {
       ar_ref *r = &f->refs.items[j];
-      r->target = ar_resolve_class(run, f, r->recv);
+      if (r->recv != last_recv) last_recv = r->recv, last_target = ar_resolve_class(run, f, r->recv);
+      r->target = last_target;
       if (!r->target && (r->flags & AR_REF_GUESS)) r->target = ar_resolve_model_by_name(run, r->recv, f);
       if (!r->more) continue;
       ar_ref_more *m = r->more;
