@@ -1,42 +1,17 @@
 /* SPDX-License-Identifier: MIT
  * intern.c - the string pool: open addressing with linear probing over 16-byte slots
  * that carry each string's length and a 32-bit hash, so a probe compares bytes only on a
- * likely match. The hash reads 8 bytes at a time (it is not the stable FNV-1a of map.h:
- * nothing outside one run ever sees it). */
+ * likely match. The hash is ar_hash_fast (map.h): nothing outside one run ever sees it. */
 #include "alignrisk/intern.h"
+
+#include "alignrisk/map.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define CHUNK_SIZE (32u * 1024u)
 
-static uint64_t load64(const unsigned char *p)
-{
-  uint64_t v;
-  memcpy(&v, p, 8);
-  return v;
-}
-
-static uint32_t hash_bytes(const char *s, size_t n)
-{
-  const unsigned char *p = (const unsigned char *)s;
-  uint64_t h = 0x9E3779B97F4A7C15ull ^ ((uint64_t)n * 0xC2B2AE3D27D4EB4Full);
-  while (n >= 8) {
-    h = (h ^ load64(p)) * 0xFF51AFD7ED558CCDull;
-    h ^= h >> 32;
-    p += 8;
-    n -= 8;
-  }
-  if (n) {
-    uint64_t tail = 0;
-    memcpy(&tail, p, n);
-    h = (h ^ tail) * 0xC4CEB9FE1A85EC53ull;
-  }
-  h ^= h >> 29;
-  h *= 0x94D049BB133111EBull;
-  h ^= h >> 32;
-  return (uint32_t)h;
-}
+static uint32_t hash_bytes(const char *s, size_t n) { return (uint32_t)ar_hash_fast(s, n); }
 
 void ar_intern_init(ar_intern *p, ar_arena *arena)
 {

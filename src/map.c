@@ -21,6 +21,27 @@ uint64_t ar_hash_bytes(const void *p, size_t n)
 
 uint64_t ar_hash_str(const char *s) { return ar_hash_bytes(s, strlen(s)); }
 
+uint64_t ar_hash_fast(const void *p, size_t n)
+{
+  const unsigned char *s = p;
+  uint64_t h = 0x9E3779B97F4A7C15ull ^ ((uint64_t)n * 0xC2B2AE3D27D4EB4Full);
+  for (; n >= 8; s += 8, n -= 8) {
+    uint64_t w;
+    memcpy(&w, s, 8);
+    h = (h ^ w) * 0xFF51AFD7ED558CCDull;
+    h ^= h >> 32;
+  }
+  if (n) {
+    uint64_t tail = 0;
+    memcpy(&tail, s, n);
+    h = (h ^ tail) * 0xC4CEB9FE1A85EC53ull;
+  }
+  h ^= h >> 29;
+  h *= 0x94D049BB133111EBull;
+  h ^= h >> 32;
+  return h;
+}
+
 void ar_map_init(ar_map *m)
 {
   m->slots = NULL;
@@ -51,7 +72,7 @@ static ar_map_slot *find(const ar_map *m, const char *key, uint64_t h)
 void *ar_map_get(const ar_map *m, const char *key)
 {
   if (!m->cap) return NULL;
-  ar_map_slot *s = find(m, key, ar_hash_str(key));
+  ar_map_slot *s = find(m, key, ar_hash_fast(key, strlen(key)));
   return s->key ? s->value : NULL;
 }
 
@@ -68,7 +89,7 @@ static void grow(ar_map *m)
 void *ar_map_put(ar_map *m, const char *key, void *value)
 {
   if ((m->len + 1) * 2 > m->cap) grow(m);
-  uint64_t h = ar_hash_str(key);
+  uint64_t h = ar_hash_fast(key, strlen(key));
   ar_map_slot *s = find(m, key, h);
   void *prev = s->key ? s->value : NULL;
   if (!s->key) {
@@ -83,7 +104,7 @@ void *ar_map_put(ar_map *m, const char *key, void *value)
 void *ar_map_get_n(const ar_map *m, const char *key, size_t n)
 {
   if (!m->cap) return NULL;
-  uint64_t h = ar_hash_bytes(key, n);
+  uint64_t h = ar_hash_fast(key, n);
   size_t mask = m->cap - 1;
   for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
     const ar_map_slot *s = &m->slots[i];

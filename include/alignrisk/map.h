@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT
- * map.h - ar_map, an open-addressing hash map from NUL-terminated strings to pointers.
+ * map.h - ar_map, an open-addressing hash map from NUL-terminated strings to pointers,
+ * and the hashes it and ar_intern use.
  * Utility layer. Keys are borrowed (they must outlive the map: use arena strings); the
  * map owns only its slot array. Not thread-safe. */
 #ifndef AR_MAP_H
@@ -21,6 +22,9 @@ typedef struct ar_map {
 /** 64-bit FNV-1a of `n` bytes; stable across runs and machines (used for fingerprints). */
 uint64_t ar_hash_bytes(const void *p, size_t n);
 uint64_t ar_hash_str(const char *s);
+/** A fast hash of `n` bytes (eight at a time) for in-memory tables: not FNV-1a, and free
+ *  to change between versions, so never for anything written down. */
+uint64_t ar_hash_fast(const void *p, size_t n);
 
 void ar_map_init(ar_map *m);
 void ar_map_dispose(ar_map *m);

@@ -436,6 +436,29 @@ static void test_hash_properties(void **state)
   assert_true(ar_hash_bytes("foobarXYZ", 6) == ar_hash_str("foobar"));
   assert_true(ar_hash_bytes("a\0b", 3) != ar_hash_bytes("a\0c", 3));
   assert_true(ar_hash_bytes("a\0", 2) != ar_hash_bytes("a", 1));
+
+  /* ar_hash_fast: the same for the same bytes, whatever follows them or where they sit; the
+   * length counts (a zero tail is not nothing); no collision among short neighbours. */
+  char buf[80], other[96];
+  for (size_t n = 0; n <= 40; n++) {
+    for (size_t i = 0; i < n; i++) buf[i] = (char)('a' + (i * 7 + n) % 26);
+    memcpy(other + 3, buf, n);
+    other[3 + n] = 'Z';
+    assert_true(ar_hash_fast(buf, n) == ar_hash_fast(other + 3, n));
+    memset(buf + n, 0, 8);
+    if (n < 40) assert_true(ar_hash_fast(buf, n) != ar_hash_fast(buf, n + 1));
+  }
+  uint64_t seen[26 * 26 + 26];
+  size_t k = 0;
+  for (char a = 'a'; a <= 'z'; a++) {
+    seen[k++] = ar_hash_fast(&a, 1);
+    for (char b = 'a'; b <= 'z'; b++) {
+      char ab[2] = {a, b};
+      seen[k++] = ar_hash_fast(ab, 2);
+    }
+  }
+  for (size_t i = 0; i < k; i++)
+    for (size_t j = 0; j < i; j++) assert_true(seen[i] != seen[j]);
 }
 
 static void test_map_basic(void **state)
