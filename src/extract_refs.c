@@ -127,10 +127,25 @@ static bool names_class(const ar_extractor *ex, const char *dotted)
   if (n >= sizeof head) return false;
   memcpy(head, dotted, n);
   head[n] = '\0';
-  if (lookup(ex, head)) return false; /* shadowed by a local */
-  if (ar_map_get(&ex->known, head)) return true;
-  /* After `from m import *` a capitalised name may come from m: phase 2 decides. */
-  return ex->star && head[0] >= 'A' && head[0] <= 'Z';
+  /* Known here (or, after `from m import *`, capitalised: phase 2 decides), and not
+   * shadowed by a local. The table first: most names are neither, and the bindings are a
+   * list to scan. */
+  if (!ar_map_get(&ex->known, head) && !(ex->star && head[0] >= 'A' && head[0] <= 'Z')) return false;
+  return !lookup(ex, head);
+}
+
+static bool ident_char(char c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         (unsigned char)c >= 0x80;
+}
+
+/* Whether the source of `n` begins with the whole name `name` (self.x, not selfish.x). */
+static bool starts_with_name(const ar_extractor *ex, TSNode n, const char *name)
+{
+  uint32_t a = ts_node_start_byte(n);
+  size_t k = strlen(name);
+  return a + k < ex->len && memcmp(ex->src + a, name, k) == 0 && !ident_char(ex->src[a + k]);
 }
 
 /* Whether the name chain starting at `n` (a.b.C) may name a class, judged by its first
@@ -308,7 +323,16 @@ static ar_tinfo infer(ar_extractor *ex, TSNode e, int depth);
 static ar_tinfo infer_call(ar_extractor *ex, TSNode call, int depth)
 {
   TSNode fn = ar__field(ex, call, FLD_function), args = ar__field(ex, call, FLD_arguments);
-  if (ar__is(ex, fn, SYM_identifier) || ar__is(ex, fn, SYM_attribute)) {
+  bool chain = ar__is(ex, fn, SYM_identifier);
+  if (!chain && ar__is(ex, fn, SYM_attribute)) {
+    /* x.y.m(…) matters below only for self.m(…), a chain from a name that may be a class,
+     * or m in select / aliased / cast: anything else needs no dotted string. */
+    TSNode m = ar__field(ex, fn, FLD_attribute);
+    chain = ar__text_eq(ex, m, "select") || ar__text_eq(ex, m, "aliased") || ar__text_eq(ex, m, "cast") ||
+            head_may_name_class(ex, fn) ||
+            (ex->cls && starts_with_name(ex, fn, "self"));
+  }
+  if (chain) {
     const char *d = ar__dotted(ex, fn);
     /* f(…) / self.m(…) / mod.f(…) with a return annotation naming a model. */
     const ar_tinfo *ret = NULL;

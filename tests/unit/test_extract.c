@@ -861,6 +861,34 @@ static void test_refs_fstrings_and_rebinding(void **state)
   assert_int_equal(count_refs(f, AR_REF_WRITE, "User", "second_w"), 1);
 }
 
+/* Calls whose result has a type: a method's return annotation through self, and select,
+ * aliased and cast under a module's name; a look-alike receiver gets none. */
+static void test_refs_call_forms(void **state)
+{
+  fixture *fx = *state;
+  const ar_file *f = extract(fx,
+                             "import typing\n"
+                             "import sqlalchemy as sa\n"
+                             "from sqlalchemy import orm\n"
+                             "from app.models import Control, User\n"
+                             "class Repo(Base):\n"
+                             "    def owner(self) -> User:\n"
+                             "        ...\n"
+                             "    def use(self, db, x, selfish):\n"
+                             "        self.owner().via_self\n"
+                             "        self .owner().via_spaced_self\n"
+                             "        selfish.owner().not_typed\n"
+                             "        db.scalars(sa.select(Control)).one().via_sa_select\n"
+                             "        orm.aliased(User).via_aliased\n"
+                             "        typing.cast(Control, x).via_cast\n");
+  assert_int_equal(count_refs(f, AR_REF_READ, "User", "via_self"), 1);
+  assert_int_equal(count_refs(f, AR_REF_READ, "User", "via_spaced_self"), 1);
+  assert_int_equal(count_refs(f, AR_REF_READ, "Control", "via_sa_select"), 1);
+  assert_int_equal(count_refs(f, AR_REF_CLASS_ATTR, "User", "via_aliased"), 1);
+  assert_int_equal(count_refs(f, AR_REF_READ, "Control", "via_cast"), 1);
+  if (refs_to_attr(f, "not_typed")) fail_msg("selfish.owner() is not self.owner()");
+}
+
 static void test_refs_match_and_context(void **state)
 {
   fixture *fx = *state;
@@ -1129,6 +1157,7 @@ int main(void)
       T(test_refs_guards),
       T(test_refs_narrowing),
       T(test_refs_fstrings_and_rebinding),
+      T(test_refs_call_forms),
       T(test_refs_match_and_context),
       T(test_refs_module_level),
       T(test_local_shadows_class),
