@@ -1144,6 +1144,8 @@ static void find_suppressions(ar_extractor *ex)
 /* A file's vectors grow in the extractor's spare storage (lend), then move into the arena
  * at their final size (settle): no realloc churn and no half-empty tails on the heap that
  * tree-sitter's own allocations would have to work around. */
+#define FILE_VECS(X) X(refs, 0) X(imports, 1) X(funcs, 2) X(classes, 3) X(decls, 4) \
+  X(suppress, 5) X(all_names, 6) /* k: the slot in ex->spare (7 slots) */
 #define LEND(v, k) ((v)->items = ex->spare[k].items, (v)->cap = ex->spare[k].cap, (v)->len = 0)
 #define SETTLE(v, k)                                                                               \
   do {                                                                                             \
@@ -1168,13 +1170,8 @@ void ar_extract_file(ar_extractor *ex, ar_file *file, const TSTree *tree, const 
   }
   ex->arena = arena;
   ex->dg = dg;
-  LEND(&file->refs, 0);
-  LEND(&file->imports, 1);
-  LEND(&file->funcs, 2);
-  LEND(&file->classes, 3);
-  LEND(&file->decls, 4);
-  LEND(&file->suppress, 5);
-  LEND(&file->all_names, 6);
+#define LEND_ONE(v, k) LEND(&file->v, k);
+  FILE_VECS(LEND_ONE)
   ex->func = "<module>";
   ex->ctx = NULL;
   ex->guard = 0;
@@ -1226,13 +1223,8 @@ void ar_extract_file(ar_extractor *ex, ar_file *file, const TSTree *tree, const 
   collect_returns(ex, root, 0);
   module_block(ex, root);
   /* The vectors stop growing here. */
-  SETTLE(&file->refs, 0);
-  SETTLE(&file->imports, 1);
-  SETTLE(&file->funcs, 2);
-  SETTLE(&file->classes, 3);
-  SETTLE(&file->decls, 4);
-  SETTLE(&file->suppress, 5);
-  SETTLE(&file->all_names, 6);
+#define SETTLE_ONE(v, k) SETTLE(&file->v, k);
+  FILE_VECS(SETTLE_ONE)
   if (ex->have_cursor) {
     ts_tree_cursor_delete(&ex->cursor);
     ex->have_cursor = false;

@@ -145,6 +145,22 @@ static size_t refs_to_attr(const ar_file *f, const char *attr)
   return n;
 }
 
+/* Each attribute of the NULL-ended `attrs` has exactly one reference of `kind` on `recv`. */
+static void expect_one_each(const ar_file *f, ar_ref_kind kind, const char *recv, const char *const *attrs)
+{
+  for (size_t i = 0; attrs[i]; i++)
+    if (count_refs(f, kind, recv, attrs[i]) != 1)
+      fail_msg("%s.%s: %zu references of kind %d, want 1", recv, attrs[i],
+               count_refs(f, kind, recv, attrs[i]), (int)kind);
+}
+
+/* No attribute of the NULL-ended `attrs` has a reference through a known receiver. */
+static void expect_none(const ar_file *f, const char *const *attrs, const char *why)
+{
+  for (size_t i = 0; attrs[i]; i++)
+    if (refs_to_attr(f, attrs[i])) fail_msg("%s: %s", attrs[i], why);
+}
+
 static void test_extractor_new(void **state)
 {
   (void)state;
@@ -825,12 +841,10 @@ static void test_refs_narrowing(void **state)
                              "    if c:\n"
                              "        c.in_truthy\n");
   static const char *const absent[] = {"in_is_none", "in_not", "in_eq_none", NULL};
-  for (size_t i = 0; absent[i]; i++)
-    if (refs_to_attr(f, absent[i])) fail_msg("%s: reference inside a None branch", absent[i]);
+  expect_none(f, absent, "reference inside a None branch");
   static const char *const present[] = {"after_is_none", "in_else", "after_not", "in_is_not_none",
                                         "in_truthy", NULL};
-  for (size_t i = 0; present[i]; i++)
-    assert_int_equal(count_refs(f, AR_REF_READ, "Control", present[i]), 1);
+  expect_one_each(f, AR_REF_READ, "Control", present);
 }
 
 /* Interpolations are walked in f-strings (any case, with r) and only there; a receiver
@@ -850,11 +864,9 @@ static void test_refs_fstrings_and_rebinding(void **state)
                              "    c.second_w = 1\n");
   static const char *const present[] = {"in_f", "in_upper_f", "in_rf", "in_fr", "in_nested",
                                         "in_concat", NULL};
-  for (size_t i = 0; present[i]; i++)
-    assert_int_equal(count_refs(f, AR_REF_READ, "Control", present[i]), 1);
+  expect_one_each(f, AR_REF_READ, "Control", present);
   static const char *const absent[] = {"in_plain", "in_raw", "in_bytes", NULL};
-  for (size_t i = 0; absent[i]; i++)
-    if (refs_to_attr(f, absent[i])) fail_msg("%s: reference in a string that is no f-string", absent[i]);
+  expect_none(f, absent, "reference in a string that is no f-string");
   /* The right side runs first: c is a User by the time .first_w is set. */
   assert_int_equal(count_refs(f, AR_REF_WRITE, "User", "first_w"), 1);
   assert_int_equal(count_refs(f, AR_REF_WRITE, "Control", "first_w"), 0);
