@@ -143,41 +143,20 @@ const char *ar__intern(ar_extractor *ex, const char *p, size_t n)
 
 const char *ar__printf(ar_extractor *ex, const char *fmt, ...)
 {
-  char small[256];
-  va_list ap, ap2;
+  va_list ap;
   va_start(ap, fmt);
-  va_copy(ap2, ap);
-  int n = vsnprintf(small, sizeof small, fmt, ap);
+  const char *tmp = ar_arena_vprintf(&ex->tmp, fmt, ap); /* formatted in this file's scratch */
   va_end(ap);
-  const char *r;
-  if (n < 0) {
-    r = ar__intern(ex, "", 0);
-  } else if ((size_t)n < sizeof small) {
-    r = ar__intern(ex, small, (size_t)n);
-  } else {
-    char *big = ar_xmalloc((size_t)n + 1);
-    vsnprintf(big, (size_t)n + 1, fmt, ap2);
-    r = ar__intern(ex, big, (size_t)n);
-    free(big);
-  }
-  va_end(ap2);
-  return r;
+  return ar__intern(ex, tmp, strlen(tmp));
 }
 
 const char *ar__tmpf(ar_extractor *ex, const char *fmt, ...)
 {
-  char small[256]; /* one formatting pass when it fits, as it nearly always does */
-  va_list ap, ap2;
+  va_list ap;
   va_start(ap, fmt);
-  va_copy(ap2, ap);
-  int n = vsnprintf(small, sizeof small, fmt, ap);
+  const char *r = ar_arena_vprintf(&ex->tmp, fmt, ap);
   va_end(ap);
-  if (n < 0) n = 0, small[0] = '\0';
-  char *p = ar_arena_alloc(&ex->tmp, (size_t)n + 1);
-  if ((size_t)n < sizeof small) memcpy(p, small, (size_t)n + 1);
-  else vsnprintf(p, (size_t)n + 1, fmt, ap2);
-  va_end(ap2);
-  return p;
+  return r;
 }
 
 const char *ar__text(ar_extractor *ex, TSNode n)

@@ -154,12 +154,9 @@ static bool starts_with_name(const ar_extractor *ex, TSNode n, const char *name)
 static bool head_may_name_class(const ar_extractor *ex, TSNode n)
 {
   uint32_t a = ts_node_start_byte(n), b = a;
-  while (b < ex->len && b - a < 255 &&
-         ((ex->src[b] >= 'a' && ex->src[b] <= 'z') || (ex->src[b] >= 'A' && ex->src[b] <= 'Z') ||
-          (ex->src[b] >= '0' && ex->src[b] <= '9') || ex->src[b] == '_'))
-    b++;
-  if (b < ex->len && (unsigned char)ex->src[b] >= 0x80) return true; /* a non-ASCII name: ask names_class */
-  if (b == a || b - a >= 255) return b != a;
+  while (b < ex->len && b - a < 255 && ident_char(ex->src[b])) b++;
+  if (b == a) return false;
+  if (b - a >= 255) return true; /* too long to copy here: let the caller ask */
   char head[256];
   memcpy(head, ex->src + a, b - a);
   head[b - a] = '\0';
@@ -1110,6 +1107,24 @@ static bool expects_error(ar_extractor *ex, TSNode with)
          memmem(ex->src + a, b - a, "RaisesRegex(", 12);
 }
 
+/* The parts of a compound statement: its blocks (inside an AttributeError guard when
+ * `guarded`), and the rest (clauses, conditions, with-items) as statements. */
+static void walk_parts(ar_extractor *ex, TSNode st, bool guarded)
+{
+  size_t k, base = ar__kids(ex, st, true, &k);
+  for (size_t i = 0; i < k; i++) {
+    TSNode c = ex->stack.items[base + i];
+    if (!ar__is(ex, c, SYM_block)) {
+      walk_stmt(ex, c);
+      continue;
+    }
+    ex->guard += guarded;
+    walk_block(ex, c);
+    ex->guard -= guarded;
+  }
+  ex->stack.len = base;
+}
+
 static void walk_stmt(ar_extractor *ex, TSNode st)
 {
   if (ar__null(st) || !ar__descend(ex)) return;
@@ -1142,41 +1157,17 @@ static void walk_stmt(ar_extractor *ex, TSNode st)
     TSNode alt = ar__field(ex, st, FLD_alternative);
     if (!ar__null(alt)) walk_block(ex, ar__field(ex, alt, FLD_body));
   } else if (IS_ST(SYM_try_statement)) {
-    bool guard = catches_attribute_error(ex, st);
-    size_t k, base = ar__kids(ex, st, true, &k);
-    for (size_t i = 0; i < k; i++) {
-      TSNode c = ex->stack.items[base + i];
-      if (ar__is(ex, c, SYM_block)) {
-        if (guard) ex->guard++;
-        walk_block(ex, c);
-        if (guard) ex->guard--;
-      } else {
-        walk_stmt(ex, c);
-      }
-    }
-    ex->stack.len = base;
+    walk_parts(ex, st, catches_attribute_error(ex, st));
   } else if (IS_ST(SYM_with_statement) && expects_error(ex, st)) {
     /* with pytest.raises(TypeError): / self.assertRaises(…): the error is the point. */
     ex->expect++;
-    size_t k, base = ar__kids(ex, st, true, &k);
-    for (size_t i = 0; i < k; i++) {
-      TSNode c = ex->stack.items[base + i];
-      if (ar__is(ex, c, SYM_block)) walk_block(ex, c);
-      else walk_stmt(ex, c);
-    }
-    ex->stack.len = base;
+    walk_parts(ex, st, false);
     ex->expect--;
   } else if (IS_ST(SYM_except_clause) || IS_ST(SYM_except_group_clause) ||
              IS_ST(SYM_else_clause) || IS_ST(SYM_finally_clause) ||
              IS_ST(SYM_with_statement) || IS_ST(SYM_while_statement) ||
              IS_ST(SYM_case_clause) || IS_ST(SYM_match_statement)) {
-    size_t k, base = ar__kids(ex, st, true, &k);
-    for (size_t i = 0; i < k; i++) {
-      TSNode c = ex->stack.items[base + i];
-      if (ar__is(ex, c, SYM_block)) walk_block(ex, c);
-      else walk_stmt(ex, c);
-    }
-    ex->stack.len = base;
+    walk_parts(ex, st, false);
   } else if (IS_ST(SYM_with_clause) || IS_ST(SYM_with_item)) {
     size_t k, base = ar__kids(ex, st, true, &k);
     for (size_t i = 0; i < k; i++) walk_stmt(ex, ex->stack.items[base + i]);

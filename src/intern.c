@@ -17,6 +17,7 @@ void ar_intern_init(ar_intern *p, ar_arena *arena)
 {
   memset(p, 0, sizeof(*p));
   p->arena = arena;
+  p->recent = ar_xcalloc(AR_INTERN_RECENT, sizeof(*p->recent));
 }
 
 void ar_intern_dispose(ar_intern *p)
@@ -82,7 +83,6 @@ const char *ar_intern_n(ar_intern *p, const char *s, size_t n)
 {
   if (n > UINT32_MAX) n = UINT32_MAX; /* AR_MAX_SOURCE_BYTES keeps every name far below */
   uint32_t h = hash_bytes(s, n);
-  if (!p->recent) p->recent = ar_xcalloc(AR_INTERN_RECENT, sizeof(*p->recent));
   ar_intern_slot *r = &p->recent[(h >> 12) & (AR_INTERN_RECENT - 1)]; /* other bits than probe's */
   if (r->str && r->hash == h && r->len == n && memcmp(r->str, s, n) == 0) return r->str;
   if (p->cap) {

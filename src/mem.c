@@ -164,15 +164,25 @@ char *ar_arena_strndup(ar_arena *a, const char *s, size_t n)
 
 char *ar_arena_strdup(ar_arena *a, const char *s) { return ar_arena_strndup(a, s, strlen(s)); }
 
+char *ar_arena_vprintf(ar_arena *a, const char *fmt, va_list ap)
+{
+  char small[256]; /* one formatting pass when the result fits, as it nearly always does */
+  va_list ap2;
+  va_copy(ap2, ap);
+  int n = vsnprintf(small, sizeof small, fmt, ap);
+  if (n < 0) n = 0, small[0] = '\0';
+  char *p = ar_arena_alloc(a, (size_t)n + 1);
+  if ((size_t)n < sizeof small) memcpy(p, small, (size_t)n + 1);
+  else vsnprintf(p, (size_t)n + 1, fmt, ap2);
+  va_end(ap2);
+  return p;
+}
+
 char *ar_arena_printf(ar_arena *a, const char *fmt, ...)
 {
-  va_list ap, ap2;
+  va_list ap;
   va_start(ap, fmt);
-  va_copy(ap2, ap);
-  int n = vsnprintf(NULL, 0, fmt, ap);
+  char *p = ar_arena_vprintf(a, fmt, ap);
   va_end(ap);
-  char *p = ar_arena_alloc(a, (size_t)(n < 0 ? 0 : n) + 1);
-  if (n > 0) vsnprintf(p, (size_t)n + 1, fmt, ap2);
-  va_end(ap2);
   return p;
 }

@@ -139,3 +139,15 @@ const ar_pair **ar_report__pairs_of(const ar_run *run)
   }
   return out;
 }
+
+const char *ar_report__ordinal(int n)
+{
+  int t = n % 100;
+  if (t >= 11 && t <= 13) return "th";
+  switch (n % 10) {
+  case 1: return "st";
+  case 2: return "nd";
+  case 3: return "rd";
+  default: return "th";
+  }
+}

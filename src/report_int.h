@@ -41,6 +41,8 @@ int ar_report__pct(const ar_filecov *c);
 /** Append `s` as inline Markdown text: backslash-escapes every character that could start
  *  emphasis, a link, raw HTML or an entity, or end a table cell; newlines become spaces. */
 int ar_report__md_text(ar_buf *out, const char *s);
+/** The English ordinal suffix of n: "st" (1, 21), "nd", "rd", "th" (11-13, 4-20). */
+const char *ar_report__ordinal(int n);
 /** Append `s` as a Markdown code span, fenced with one more backtick than the longest run
  *  inside it. `in_table`: '|' is escaped as "\|", which GFM tables require even in code. */
 int ar_report__md_code(ar_buf *out, const char *s, bool in_table);

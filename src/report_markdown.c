@@ -30,18 +30,6 @@
 #define MAX_FIELDS_LISTED 15 /* "its fields: a, b, … and 7 more" */
 #define MAX_TEST_NEXT 10     /* rows of "Test next" */
 
-static const char *ordinal(int n)
-{
-  int t = n % 100;
-  if (t >= 11 && t <= 13) return "th";
-  switch (n % 10) {
-  case 1: return "st";
-  case 2: return "nd";
-  case 3: return "rd";
-  default: return "th";
-  }
-}
-
 static bool missing_field_rule(ar_rule_id r) { return r <= AR_R105; }
 
 static const char *coverage_cell(ar_arena *arena, const ar_filecov *c)
@@ -339,7 +327,7 @@ static int finding_block(const ar_run *run, ar_buf *out, const ar_finding *fd, c
   if (fd->recurrence > 1) {
     P("- **Recurring pattern**: ");
     CODE(fd->pattern);
-    P(", %d%s instance", fd->recurrence, ordinal(fd->recurrence));
+    P(", %d%s instance", fd->recurrence, ar_report__ordinal(fd->recurrence));
     if (fd->earlier) {
       P(" (earlier: ");
       TXT(fd->earlier);

@@ -11,18 +11,6 @@ typedef struct style {
   const char *bold, *dim, *red, *yellow, *green, *off;
 } style;
 
-static const char *ordinal(int n)
-{
-  int t = n % 100;
-  if (t >= 11 && t <= 13) return "th";
-  switch (n % 10) {
-  case 1: return "st";
-  case 2: return "nd";
-  case 3: return "rd";
-  default: return "th";
-  }
-}
-
 static const char *sev_color(const style *st, ar_severity s)
 {
   return s == AR_SEV_CRITICAL ? st->red : s == AR_SEV_HIGH ? st->yellow : "";
@@ -43,7 +31,7 @@ static int finding_block(const ar_run *run, const style *st, const ar_finding *f
   if (fd->evidence) { P("receiver: %s", fd->evidence); sep = "; "; }
   if (fd->trend == AR_TREND_PERSISTING && fd->first_seen) { P("%sfirst seen %s", sep, fd->first_seen); sep = "; "; }
   if (fd->recurrence > 1) {
-    P("%srecurring pattern %s, %d%s instance", sep, fd->pattern, fd->recurrence, ordinal(fd->recurrence));
+    P("%srecurring pattern %s, %d%s instance", sep, fd->pattern, fd->recurrence, ar_report__ordinal(fd->recurrence));
     if (fd->earlier) P(" (earlier: %s)", fd->earlier);
     sep = "; ";
   }

@@ -4,6 +4,8 @@
 #ifndef AR_MEM_H
 #define AR_MEM_H
 
+#include <stdarg.h>
+
 #include "alignrisk/base.h"
 
 /** malloc/calloc/realloc/strdup that print "alignrisk: out of memory" and abort on failure.
@@ -33,5 +35,6 @@ void *ar_arena_alloc(ar_arena *a, size_t n);
 char *ar_arena_strdup(ar_arena *a, const char *s);
 char *ar_arena_strndup(ar_arena *a, const char *s, size_t n);
 char *ar_arena_printf(ar_arena *a, const char *fmt, ...) AR_PRINTF(2, 3);
+char *ar_arena_vprintf(ar_arena *a, const char *fmt, va_list ap) AR_PRINTF(2, 0);
 
 #endif

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT
  * coverage_support.h - test support for the coverage suites, included after cmocka.h:
- * the fixture folder, and loading a report from memory with its diagnostics captured. */
+ * the fixture folder, loading a fixture report, and loading a report from memory with its
+ * diagnostics captured. */
 #ifndef AR_TEST_COVERAGE_SUPPORT_H
 #define AR_TEST_COVERAGE_SUPPORT_H
 
@@ -35,6 +36,19 @@ static inline int load_named(ar_cov *cov, const char *doc, size_t len, const cha
   ar_diag_dispose(&dg);
   fclose(fp);
   return rc;
+}
+
+/* tests/unit/data/coverage/NAME loaded into a new table, which the caller frees; the load
+ * must succeed without a single diagnostic. */
+static inline ar_cov *load_fixture(const char *name)
+{
+  ar_diag dg;
+  ar_diag_init(&dg, NULL);
+  ar_cov *cov = ar_cov_new();
+  assert_int_equal(ar_cov_load(cov, data_path(name), &dg), 0);
+  assert_int_equal(dg.errors + dg.warnings, 0);
+  ar_diag_dispose(&dg);
+  return cov;
 }
 
 #endif

@@ -26,11 +26,7 @@ static int load_capture(ar_cov *cov, const char *doc, size_t len, size_t *errors
 static void test_fixture_json(void **state)
 {
   (void)state;
-  ar_diag dg;
-  ar_diag_init(&dg, NULL);
-  ar_cov *cov = ar_cov_new();
-  assert_int_equal(ar_cov_load(cov, data_path("coverage.json"), &dg), 0);
-  assert_int_equal(dg.errors + dg.warnings, 0);
+  ar_cov *cov = load_fixture("coverage.json");
   assert_int_equal(ar_cov_count(cov), 4);
   const ar_cov_file *b = ar_cov_lookup(cov, "app/services/billing.py");
   assert_non_null(b);
@@ -53,7 +49,6 @@ static void test_fixture_json(void **state)
   assert_int_equal(init->nlines, 0);
   assert_null(ar_cov_lookup(cov, "app/services/missing.py"));
   ar_cov_free(cov);
-  ar_diag_dispose(&dg);
 }
 
 /* The lines the three formats give for the same run agree (the XML of coverage.py 6.5

@@ -28,11 +28,7 @@ static int load_capture(ar_cov *cov, const char *doc, size_t len, size_t *errors
 static void test_fixture_lcov(void **state)
 {
   (void)state;
-  ar_diag dg;
-  ar_diag_init(&dg, NULL);
-  ar_cov *cov = ar_cov_new();
-  assert_int_equal(ar_cov_load(cov, data_path("coverage.lcov"), &dg), 0);
-  assert_int_equal(dg.errors + dg.warnings, 0);
+  ar_cov *cov = load_fixture("coverage.lcov");
   assert_int_equal(ar_cov_count(cov), 4);
   const ar_cov_file *b = ar_cov_lookup(cov, "app/services/billing.py");
   assert_non_null(b);
@@ -48,7 +44,6 @@ static void test_fixture_lcov(void **state)
   assert_int_equal(b->br_covered[k], 0);
   assert_non_null(ar_cov_lookup(cov, "app/__init__.py"));
   ar_cov_free(cov);
-  ar_diag_dispose(&dg);
 }
 
 static void test_lcov_records(void **state)

@@ -163,6 +163,17 @@ static size_t count(const char *hay, const char *needle)
 
 /* ---- Markdown helpers --------------------------------------------------------------------- */
 
+/* "2nd instance", shared by the text and markdown reports. */
+static void test_ordinal(void **state)
+{
+  (void)state;
+  static const struct { int n; const char *want; } rows[] = {
+      {1, "st"}, {2, "nd"}, {3, "rd"}, {4, "th"}, {10, "th"}, {11, "th"}, {12, "th"}, {13, "th"},
+      {21, "st"}, {22, "nd"}, {23, "rd"}, {101, "st"}, {111, "th"}, {112, "th"}, {1002, "nd"}};
+  for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
+    assert_string_equal(ar_report__ordinal(rows[i].n), rows[i].want);
+}
+
 static void test_md_escaping(void **state)
 {
   static const struct { const char *in, *text, *code, *cell; } rows[] = {
@@ -438,6 +449,7 @@ static void test_fingerprints_unique(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_ordinal),
       cmocka_unit_test(test_md_escaping),
       cmocka_unit_test_setup_teardown(test_markdown_sections, setup, teardown),
       cmocka_unit_test_setup_teardown(test_markdown_date_only_from_now, setup, teardown),
